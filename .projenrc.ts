@@ -1,0 +1,113 @@
+import { awscdk, DependencyType, javascript } from 'projen';
+
+/**
+ * aws-cdk-lib used to build, test and synthesize here. It must stay inside the tooling window:
+ * >= 2.245 (the newest @aws-cdk/integ-tests-alpha needs it) and < 2.258 (integ-runner 2.197.x
+ * cannot read cloud assembly schema 54). cdk-nag 2.x works with it.
+ */
+const CDK_DEV_VERSION = '2.257.0';
+/**
+ * The lowest aws-cdk-lib users may pair the library with (the peer dependency). It is the
+ * release that added `Annotations.addWarningV2`, the newest API the library uses;
+ * `test:min-cdk` compiles the library and runs the unit tests against exactly this release.
+ */
+const CDK_MIN_VERSION = '2.93.0';
+const CONSTRUCTS_DEV_VERSION = '10.5.1';
+
+/** Names, consistent across registries (documented in README "Install"). */
+const NAMES = {
+  npm: 'cdk-root-usage-alarm',
+  pypiDist: 'cdk-root-usage-alarm',
+  pypiModule: 'cdk_root_usage_alarm',
+  mavenGroup: 'io.github.cdk-root-usage-alarm',
+  mavenArtifact: 'cdk-root-usage-alarm',
+  javaPackage: 'io.github.cdkrootusagealarm',
+  goModule: 'github.com/cdk-root-usage-alarm/cdk-root-usage-alarm-go',
+  goPackage: 'cdkrootusagealarm',
+};
+
+/** Every task that may run CDK tooling gets these: nothing may probe the EC2 metadata address. */
+const AWS_SAFE_ENV = {
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_REGION: 'us-east-1',
+  AWS_DEFAULT_REGION: 'us-east-1',
+  CDK_DISABLE_VERSION_CHECK: 'true',
+};
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: NAMES.npm,
+  description:
+    'AWS CDK construct that emails you within minutes whenever the root user of any account in your AWS Organization is used (CIS 4.3 / Security Hub CloudWatch.1), secure by default.',
+  author: 'cdk-root-usage-alarm maintainers',
+  authorAddress: 'maintainers@users.noreply.example',
+  repositoryUrl: 'https://github.com/cdk-root-usage-alarm/cdk-root-usage-alarm.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk', 'aws-cdk', 'awscdk', 'root', 'root-user', 'cloudtrail', 'cloudwatch', 'alarm', 'cis', 'security-hub', 'control-tower', 'landing-zone'],
+  stability: 'experimental',
+
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  jsiiVersion: '~6.0.0',
+  minNodeVersion: '20.0.0',
+
+  cdkVersion: CDK_MIN_VERSION,
+  constructsVersion: '10.0.5',
+  peerDependencyOptions: { pinnedDevDependency: false },
+
+  tsconfigDevFile: 'tsconfig.dev.json',
+  sampleCode: false,
+  github: false,
+
+  publishToPypi: {
+    distName: NAMES.pypiDist,
+    module: NAMES.pypiModule,
+  },
+  publishToMaven: {
+    mavenGroupId: NAMES.mavenGroup,
+    mavenArtifactId: NAMES.mavenArtifact,
+    javaPackage: NAMES.javaPackage,
+    mavenServerId: 'central-ossrh',
+  },
+  publishToGo: {
+    moduleName: NAMES.goModule,
+    packageName: NAMES.goPackage,
+  },
+
+  devDeps: [
+    `aws-cdk-lib@${CDK_DEV_VERSION}`,
+    // Compliance and safety checks (see README "Proof"): cdk-nag 2.x is the line that supports
+    // aws-cdk-lib < 2.258; the integ tooling pair below reads cloud assembly schema < 54.
+    'cdk-nag@^2.38.2',
+    '@cdklabs/cdk-validator-cfnguard@^0.0.62',
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    '@aws-cdk/integ-runner@2.197.10',
+    // The CDK CLI, to synthesize the example app as a user would.
+    'aws-cdk@2.1115.1',
+  ],
+
+  tsconfigDev: {
+    compilerOptions: {},
+    exclude: ['node_modules', 'lib', 'dist', '**/cdk.out', 'consumers', '**/*.snapshot'],
+  },
+
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      setupFiles: ['<rootDir>/test/setup-env.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/consumers/', '<rootDir>/lib/', '<rootDir>/dist/'],
+      coveragePathIgnorePatterns: ['/node_modules/', '<rootDir>/test/'],
+    },
+  },
+
+  gitignore: ['cdk.out/', '*.snapshot/asset.*', '.venv/', '/consumers/**/target/', '/consumers/**/.work/', '/.tmp/'],
+});
+
+// The constructs release that aws-cdk-lib ${CDK_DEV_VERSION} needs, for the build only.
+project.deps.addDependency(`constructs@${CONSTRUCTS_DEV_VERSION}`, DependencyType.BUILD);
+
+for (const [name, value] of Object.entries(AWS_SAFE_ENV)) {
+  project.tasks.addEnvironment(name, value);
+}
+
+project.synth();

@@ -1,0 +1,3 @@
+export * from './alarm-topic';
+export * from './log-pattern-alarm';
+export * from './root-usage-alarm';

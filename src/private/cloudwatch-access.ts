@@ -1,0 +1,67 @@
+import { Aws, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
+
+/** The service that evaluates alarms and publishes their notifications. */
+export const CLOUDWATCH_SERVICE = 'cloudwatch.amazonaws.com';
+
+/**
+ * Lets CloudWatch alarms of this account use a KMS key, so that they can publish to a topic
+ * encrypted with it. The AWS managed key `alias/aws/sns` cannot carry this statement: that is
+ * why alarms fail silently with it.
+ */
+export function cloudWatchKeyStatement(scope: IConstruct): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'AllowCloudWatchAlarmsOfThisAccount',
+    effect: iam.Effect.ALLOW,
+    principals: [new iam.ServicePrincipal(CLOUDWATCH_SERVICE)],
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+    resources: ['*'],
+    conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } },
+  });
+}
+
+/**
+ * Lets CloudWatch alarms of this account and region publish to the topic. Needed as soon as the
+ * topic has any policy, since that replaces SNS's default policy.
+ */
+export function cloudWatchPublishStatement(scope: IConstruct, topicArn: string): iam.PolicyStatement {
+  const stack = Stack.of(scope);
+  return new iam.PolicyStatement({
+    sid: 'AllowCloudWatchAlarmsOfThisAccount',
+    effect: iam.Effect.ALLOW,
+    principals: [new iam.ServicePrincipal(CLOUDWATCH_SERVICE)],
+    actions: ['sns:Publish'],
+    resources: [topicArn],
+    conditions: {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${stack.region}:${stack.account}:alarm:*` },
+    },
+  });
+}
+
+/** Denies publishing to the topic over plain HTTP. */
+export function denyInsecureTransportStatement(topicArn: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DenyPublishWithoutTLS',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['sns:Publish'],
+    resources: [topicArn],
+    conditions: { Bool: { 'aws:SecureTransport': 'false' } },
+  });
+}
+
+/** The alias of the AWS managed SNS key, whose policy cannot be changed to admit CloudWatch. */
+export const AWS_MANAGED_SNS_KEY_ALIAS = 'alias/aws/sns';
+
+/**
+ * Whether a key reference names the AWS managed SNS key (by alias name, alias ARN or key id).
+ * Tokens are concatenated into strings, so a literal alias survives inside an unresolved ARN.
+ */
+export function isAwsManagedSnsKey(key: unknown): boolean {
+  const candidate = key as { keyArn?: unknown; keyId?: unknown; aliasName?: unknown };
+  return [candidate.aliasName, candidate.keyId, candidate.keyArn].some(
+    (value) => typeof value === 'string' && /(^|[:/])alias\/aws\/sns$/.test(value),
+  );
+}
