@@ -110,4 +110,18 @@ for (const [name, value] of Object.entries(AWS_SAFE_ENV)) {
   project.tasks.addEnvironment(name, value);
 }
 
+// The example landing-zone app, synthesized as a user would (README: "Try it").
+const exampleSynth = project.addTask('example:synth', {
+  description: 'Synthesize the example landing-zone stack in examples/landing-zone',
+  cwd: 'examples/landing-zone',
+  exec: 'cdk synth --quiet && echo "Template: examples/landing-zone/cdk.out/LandingZoneSecurity.template.json"',
+});
+
+// Everything CI runs (README: "Run every test"): `npm ci && npx projen test:all`.
+const testAll = project.addTask('test:all', {
+  description: 'Build (compile, unit tests, lint, API.md, npm package), then every check that proves the packages and the template',
+});
+testAll.spawn(project.buildTask);
+testAll.spawn(exampleSynth);
+
 project.synth();
