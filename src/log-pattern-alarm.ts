@@ -206,6 +206,13 @@ export class LogPatternAlarm extends Construct {
     const periodMinutes = validate.wholeMinutes('period', period);
     const windowMinutes = validate.wholeMinutes('evaluationWindow', window);
     const evaluationPeriods = periodMinutes && windowMinutes ? Math.ceil(windowMinutes / periodMinutes) : 1;
+    if (!periodMinutes || !windowMinutes) {
+      Annotations.of(this).addWarningV2(
+        'cdk-root-usage-alarm:unresolvedPeriod',
+        'period or evaluationWindow is only known at deployment, so the alarm evaluates a single period: ' +
+        'an event whose CloudTrail record reaches the log group after that period may not alarm.',
+      );
+    }
     if (periodMinutes && periodMinutes * evaluationPeriods > 24 * 60) {
       validate.fail('evaluationWindow', `rounded up to whole periods of ${periodMinutes} minutes must be at most 1 day`);
     }
