@@ -56,6 +56,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
   peerDependencyOptions: { pinnedDevDependency: false },
 
   tsconfigDevFile: 'tsconfig.dev.json',
+  // Lint everything TypeScript against tsconfig.dev.json (the project service would pick the
+  // jsii tsconfig.json, which covers src/ only).
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'projenrc'],
+    fileExtensions: ['.ts'],
+    tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
+  },
   sampleCode: false,
   github: false,
 
@@ -88,6 +97,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   tsconfigDev: {
     compilerOptions: {},
+    include: ['.projenrc.ts'],
     exclude: ['node_modules', 'lib', 'dist', '**/cdk.out', 'consumers', '**/*.snapshot'],
   },
 
