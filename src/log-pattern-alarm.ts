@@ -75,7 +75,8 @@ export interface LogPatternAlarmOptions {
   readonly metricNamespace?: string;
 
   /**
-   * The period over which the alarm sums the metric: a whole number of minutes.
+   * The period over which the alarm sums the metric: a whole number of minutes, known at
+   * synthesis (not a token).
    *
    * @default Duration.minutes(1)
    */
@@ -85,7 +86,7 @@ export interface LogPatternAlarmOptions {
    * How far back the alarm looks: it fires when any one period within this window has a
    * matching event. CloudTrail delivers to CloudWatch Logs in batches, typically within about
    * 5 minutes but without a guarantee; a window of several periods still alarms on an event
-   * whose record lands late. A whole number of minutes, at most one day.
+   * whose record lands late. A whole number of minutes, at most one day, known at synthesis.
    *
    * The alarm evaluates `ceil(evaluationWindow / period)` periods and needs one datapoint
    * breaching among them.
@@ -205,15 +206,8 @@ export class LogPatternAlarm extends Construct {
     const window = props.evaluationWindow ?? Duration.minutes(10);
     const periodMinutes = validate.wholeMinutes('period', period);
     const windowMinutes = validate.wholeMinutes('evaluationWindow', window);
-    const evaluationPeriods = periodMinutes && windowMinutes ? Math.ceil(windowMinutes / periodMinutes) : 1;
-    if (!periodMinutes || !windowMinutes) {
-      Annotations.of(this).addWarningV2(
-        'cdk-root-usage-alarm:unresolvedPeriod',
-        'period or evaluationWindow is only known at deployment, so the alarm evaluates a single period: ' +
-        'an event whose CloudTrail record reaches the log group after that period may not alarm.',
-      );
-    }
-    if (periodMinutes && periodMinutes * evaluationPeriods > 24 * 60) {
+    const evaluationPeriods = Math.ceil(windowMinutes / periodMinutes);
+    if (periodMinutes * evaluationPeriods > 24 * 60) {
       validate.fail('evaluationWindow', `rounded up to whole periods of ${periodMinutes} minutes must be at most 1 day`);
     }
 

@@ -444,15 +444,11 @@ describe('RootUsageAlarm validation', () => {
     });
   });
 
-  test('a period given as a token passes unchecked, with a warning about the single evaluation period', () => {
+  test('a period given as a token is rejected: the metric and the evaluation periods need it at synthesis', () => {
     const stack = newStack();
     const period = Duration.seconds(Token.asNumber({ Ref: 'PeriodSeconds' }));
-    new RootUsageAlarm(stack, 'RootUsage', { emailAddresses: email, period });
-    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Period: { Ref: 'PeriodSeconds' },
-      EvaluationPeriods: 1,
-    });
-    Annotations.fromStack(stack).hasWarning('/Stack/RootUsage', Match.stringLikeRegexp('only known at deployment'));
+    expect(() => new RootUsageAlarm(stack, 'RootUsage', { emailAddresses: email, period }))
+      .toThrow(/period must be known at synthesis \(a Duration such as Duration.minutes\(1\)\), not a token/);
   });
 
   test('errors name the subclass, the path, the prop and the rule', () => {

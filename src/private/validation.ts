@@ -51,9 +51,15 @@ export class PropValidator {
     });
   }
 
-  /** A duration of whole minutes, from one minute to one day. Returns the minutes, or undefined for a token. */
-  public wholeMinutes(prop: string, value: Duration): number | undefined {
-    if (value.isUnresolved()) return undefined;
+  /**
+   * A duration of whole minutes, from one minute to one day; returns the minutes. Unlike other
+   * values, a token is rejected: aws-cdk-lib's `Metric` cannot take a period known only at
+   * deployment, and the number of evaluation periods is computed from it at synthesis.
+   */
+  public wholeMinutes(prop: string, value: Duration): number {
+    if (value.isUnresolved()) {
+      this.fail(prop, 'must be known at synthesis (a Duration such as Duration.minutes(1)), not a token');
+    }
     const millis = value.toMilliseconds();
     if (millis % 60_000 !== 0 || millis < 60_000) {
       this.fail(prop, `must be a whole number of minutes, at least 1 (got ${value.toHumanString()})`);

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Proves the peer-dependency minimum: installs aws-cdk-lib $MIN_CDK_VERSION (and constructs
+# $MIN_CONSTRUCTS_VERSION) into .tmp/min-cdk, copies src/ and the construct's unit tests there,
+# and runs them with jest. Usage: MIN_CDK_VERSION=2.93.0 MIN_CONSTRUCTS_VERSION=10.0.5 test/min-cdk/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+: "${MIN_CDK_VERSION:?}" "${MIN_CONSTRUCTS_VERSION:?}"
+export AWS_EC2_METADATA_DISABLED=true AWS_REGION="${AWS_REGION:-us-east-1}"
+
+work=.tmp/min-cdk
+rm -rf "$work/src" "$work/test"
+mkdir -p "$work/test"
+if [ "$(node -p "try { require('./$work/node_modules/aws-cdk-lib/package.json').version } catch { '' }")" != "$MIN_CDK_VERSION" ]; then
+  echo '{ "name": "min-cdk", "private": true }' > "$work/package.json"
+  (cd "$work" && npm install --no-save --no-package-lock --no-audit --no-fund \
+    "aws-cdk-lib@$MIN_CDK_VERSION" "constructs@$MIN_CONSTRUCTS_VERSION")
+fi
+cp -r src "$work/src"
+cp test/setup-env.ts test/min-cdk/expect-min-cdk.ts "$work/test/"
+cp test/root-usage-alarm.test.ts test/log-pattern-alarm.test.ts test/alarm-topic.test.ts "$work/test/"
+npx jest --config test/min-cdk/jest.config.js --coverage=false --ci
