@@ -1,4 +1,5 @@
 import { awscdk, DependencyType, javascript } from 'projen';
+import { addComplianceTests } from './projenrc/compliance';
 
 /**
  * aws-cdk-lib used to build, test and synthesize here. It must stay inside the tooling window:
@@ -134,4 +135,5 @@ const testAll = project.addTask('test:all', {
 testAll.spawn(project.buildTask);
 testAll.spawn(exampleSynth);
 
+addComplianceTests(project, testAll);
 project.synth();

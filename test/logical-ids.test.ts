@@ -1,0 +1,75 @@
+/**
+ * Upgrade safety: the logical IDs and resource types of every variant's template, written out.
+ *
+ * CloudFormation identifies a resource by its logical ID. A release that renames one (a new
+ * construct id, a construct moved in the tree, another resource type) makes the next deployment
+ * create a new resource and delete the old one: a new alarm that starts without history, a new
+ * topic whose email subscribers must confirm again (until then nobody is told), a new KMS key.
+ * So these lists change only on purpose, in a release that says so: this is no jest snapshot,
+ * to be updated without reading.
+ *
+ * `RootUsage` is the construct id the user chose; the rest of each ID comes from the construct.
+ * Resources marked "user" are the test stack's own, in the user's role.
+ */
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { VARIANTS } from './variants';
+
+const CREATED_TOPIC = {
+  RootUsageTopicF4157BDB: 'AWS::SNS::Topic',
+  RootUsageTopicPolicyC095EA3A: 'AWS::SNS::TopicPolicy',
+  RootUsageTopicsecurityexamplecomB37C3BE1: 'AWS::SNS::Subscription',
+};
+
+const FILTER_AND_ALARM = {
+  RootUsageMetricFilterB7850997: 'AWS::Logs::MetricFilter',
+  RootUsageAlarm268E92F1: 'AWS::CloudWatch::Alarm',
+};
+
+const EXPECTED: Record<string, Record<string, string>> = {
+  'default': {
+    ...FILTER_AND_ALARM,
+    ...CREATED_TOPIC,
+    RootUsageTopicKey54C8C3E8: 'AWS::KMS::Key',
+  },
+  'existing-topic': {
+    ...FILTER_AND_ALARM,
+    UserTopicKey78B6087C: 'AWS::KMS::Key', // user
+    UserTopic362C1C12: 'AWS::SNS::Topic', // user
+    UserTopicPolicy7E6D163E: 'AWS::SNS::TopicPolicy', // user's topic; the construct adds a statement
+    UserTopicsecurityexamplecom99A049AD: 'AWS::SNS::Subscription', // created by the construct, under the user's topic
+  },
+  'given-key': {
+    ...FILTER_AND_ALARM,
+    ...CREATED_TOPIC,
+    UserKeyB4A90FBE: 'AWS::KMS::Key', // user
+  },
+  'log-group-name': {
+    ...FILTER_AND_ALARM,
+    ...CREATED_TOPIC,
+    RootUsageTopicKey54C8C3E8: 'AWS::KMS::Key',
+  },
+  'log-group': {
+    ...FILTER_AND_ALARM,
+    ...CREATED_TOPIC,
+    RootUsageTopicKey54C8C3E8: 'AWS::KMS::Key',
+    TrailLogGroup7A1F916A: 'AWS::Logs::LogGroup', // user
+  },
+};
+
+test('every variant has its list', () => {
+  expect(Object.keys(EXPECTED).sort()).toEqual(VARIANTS.map((variant) => variant.name).sort());
+});
+
+test.each(VARIANTS)('logical IDs and types unchanged, variant $name', (variant) => {
+  // GIVEN
+  const template = Template.fromStack(variant.build(new App()).stack).toJSON();
+
+  // WHEN
+  const actual = Object.fromEntries(
+    Object.entries<{ Type: string }>(template.Resources).map(([logicalId, resource]) => [logicalId, resource.Type]),
+  );
+
+  // THEN
+  expect(actual).toEqual(EXPECTED[variant.name]);
+});

@@ -1,0 +1,103 @@
+/**
+ * Security Hub CloudWatch.1 / CIS 1.4 4.3 against the synthesized template of every variant,
+ * with an independent checker (./security-hub-cloudwatch1.ts), and proof that the checker
+ * rejects the mistakes that make the control fail or the alarm silent.
+ */
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { CfnTemplate, checkCloudWatch1, CIS_ROOT_USAGE_PATTERN } from './security-hub-cloudwatch1';
+import { VARIANTS } from './variants';
+
+test.each(VARIANTS)('passes CloudWatch.1, variant $name', (variant) => {
+  // GIVEN
+  const { stack, trailLogGroup } = variant.build(new App());
+
+  // THEN
+  expect(checkCloudWatch1(Template.fromStack(stack).toJSON(), trailLogGroup)).toEqual([]);
+});
+
+describe('the checker', () => {
+  const defaultVariant = VARIANTS.find((variant) => variant.name === 'default')!;
+  const { stack, trailLogGroup } = defaultVariant.build(new App());
+  const template: CfnTemplate = Template.fromStack(stack).toJSON();
+
+  /** The default template, changed by `change` on each resource of the type. */
+  function withChange(type: string, change: (properties: any, resources: any, logicalId: string) => void): CfnTemplate {
+    const copy = JSON.parse(JSON.stringify(template));
+    for (const [logicalId, resource] of Object.entries<any>(copy.Resources)) {
+      if (resource.Type === type) change(resource.Properties, copy.Resources, logicalId);
+    }
+    return copy;
+  }
+
+  /** What FilterPattern.all(...) makes of the same three conditions: parenthesized clauses. */
+  const allPattern = logs.FilterPattern.all(
+    logs.FilterPattern.stringValue('$.userIdentity.type', '=', 'Root'),
+    logs.FilterPattern.notExists('$.userIdentity.invokedBy'),
+    logs.FilterPattern.stringValue('$.eventType', '!=', 'AwsServiceEvent'),
+  ).logPatternString;
+
+  test('FilterPattern.all really differs from the CIS pattern', () => {
+    expect(allPattern).not.toEqual(CIS_ROOT_USAGE_PATTERN);
+  });
+
+  test.each<[string, () => CfnTemplate, RegExp]>([
+    ['the FilterPattern.all version of the pattern',
+      () => withChange('AWS::Logs::MetricFilter', (p) => { p.FilterPattern = allPattern; }),
+      /is not the exact CIS pattern/],
+    ['the pattern with one more space',
+      () => withChange('AWS::Logs::MetricFilter', (p) => { p.FilterPattern = p.FilterPattern.replace('!="', '!= "'); }),
+      /is not the exact CIS pattern/],
+    ['a filter on another log group',
+      () => withChange('AWS::Logs::MetricFilter', (p) => { p.LogGroupName = 'some/other/log-group'; }),
+      /no metric filter on the log group/],
+    ['dimensions on the metric',
+      () => withChange('AWS::Logs::MetricFilter', (p) => {
+        p.MetricTransformations[0].Dimensions = [{ Key: 'Account', Value: '$.userIdentity.accountId' }];
+      }),
+      /its metric has dimensions/],
+    ['an alarm on another metric',
+      () => withChange('AWS::CloudWatch::Alarm', (p) => { p.MetricName = 'SomethingElse'; }),
+      /no alarm on the metric/],
+    ['the Average statistic',
+      () => withChange('AWS::CloudWatch::Alarm', (p) => { p.Statistic = 'Average'; }),
+      /statistic is Average, not Sum/],
+    ['> 1, which never fires on one event',
+      () => withChange('AWS::CloudWatch::Alarm', (p) => { p.ComparisonOperator = 'GreaterThanThreshold'; }),
+      /GreaterThanThreshold 1 does not alarm on one event/],
+    ['alarm actions disabled',
+      () => withChange('AWS::CloudWatch::Alarm', (p) => { p.ActionsEnabled = false; }),
+      /actions are disabled/],
+    ['no alarm action',
+      () => withChange('AWS::CloudWatch::Alarm', (p) => { delete p.AlarmActions; }),
+      /no alarm action notifies an SNS topic/],
+    ['a topic without subscription',
+      () => withChange('AWS::SNS::Subscription', (_p, resources, logicalId) => { delete resources[logicalId]; }),
+      /has no subscription/],
+    ['a topic encrypted with the AWS managed key',
+      () => withChange('AWS::SNS::Topic', (p) => { p.KmsMasterKeyId = 'alias/aws/sns'; }),
+      /is not encrypted with a KMS key of the template/],
+    ['a key policy without the CloudWatch statement',
+      () => withChange('AWS::KMS::Key', (p) => {
+        p.KeyPolicy.Statement = p.KeyPolicy.Statement.filter((s: any) => s.Principal?.Service !== 'cloudwatch.amazonaws.com');
+      }),
+      /does not let cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey\*/],
+    ['a topic policy without the CloudWatch statement',
+      () => withChange('AWS::SNS::TopicPolicy', (p) => {
+        p.PolicyDocument.Statement = p.PolicyDocument.Statement.filter((s: any) => s.Effect !== 'Allow');
+      }),
+      /no topic policy lets cloudwatch.amazonaws.com sns:Publish/],
+  ])('rejects %s', (_name, changed, problem) => {
+    const problems = checkCloudWatch1(changed(), trailLogGroup);
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(problem)]));
+  });
+
+  test('accepts > 0, the other way to alarm on one event', () => {
+    const changed = withChange('AWS::CloudWatch::Alarm', (p) => {
+      p.ComparisonOperator = 'GreaterThanThreshold';
+      p.Threshold = 0;
+    });
+    expect(checkCloudWatch1(changed, trailLogGroup)).toEqual([]);
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * The configurations every compliance and safety check runs against: the default one and the
+ * main variants a user picks. Each check iterates over VARIANTS, so a new variant added here is
+ * checked by cdk-nag, cfn-lint, cfn-guard, the Security Hub checker and the logical ID list.
+ *
+ * Each builder plays the user: the stack, and anything the user creates for the construct
+ * (a topic and its key, a key, a log group), is configured as a careful user would.
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { RootUsageAlarm } from '../src';
+
+/** The construct's id in every variant stack: part of every logical ID it creates. */
+const CONSTRUCT_ID = 'RootUsage';
+
+/** The recipient subscribed in every variant. */
+const EMAIL = 'security@example.com';
+
+/** A variant stack, with what the checks need to know about it. */
+export interface VariantStack {
+  readonly stack: Stack;
+  /**
+   * The log group the metric filter must be on, as the template writes it: a literal name, or a
+   * reference such as `{ Ref: ... }` to a log group the user created in the stack.
+   */
+  readonly trailLogGroup: unknown;
+}
+
+/** One configuration of the construct. */
+export interface Variant {
+  /** Short, unique, used in test names and stack names. */
+  readonly name: string;
+  /** Builds the variant's stack in `app`. */
+  readonly build: (app: App) => VariantStack;
+}
+
+/**
+ * A customer managed key as a careful user creates one: rotated, and denying grants to anything
+ * but AWS services (AWS Control Tower control CT.KMS.PR.3, which cfn-guard checks).
+ */
+function userKey(stack: Stack, id: string): kms.Key {
+  const key = new kms.Key(stack, id, { enableKeyRotation: true });
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    resources: ['*'],
+    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+  }));
+  return key;
+}
+
+/** `RootUsageDefault`, `RootUsageExistingTopic`, ...: one stack per variant. */
+function stackName(variant: string): string {
+  return `RootUsage${variant.split('-').map((part) => part[0].toUpperCase() + part.slice(1)).join('')}`;
+}
+
+export const VARIANTS: Variant[] = [
+  {
+    // What the README recommends in a Control Tower landing zone: only recipients.
+    name: 'default',
+    build: (app) => {
+      const stack = new Stack(app, stackName('default'));
+      new RootUsageAlarm(stack, CONSTRUCT_ID, { emailAddresses: [EMAIL] });
+      return { stack, trailLogGroup: 'aws-controltower/CloudTrailLogs' };
+    },
+  },
+  {
+    // The user brings a topic encrypted with their own key, whose policy admits CloudWatch as
+    // the construct's warning asks; the construct subscribes the address and adds to the topic
+    // policy.
+    name: 'existing-topic',
+    build: (app) => {
+      const stack = new Stack(app, stackName('existing-topic'));
+      const key = userKey(stack, 'UserTopicKey');
+      key.addToResourcePolicy(new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }));
+      const topic = new sns.Topic(stack, 'UserTopic', { masterKey: key, enforceSSL: true });
+      new RootUsageAlarm(stack, CONSTRUCT_ID, { topic, emailAddresses: [EMAIL] });
+      return { stack, trailLogGroup: 'aws-controltower/CloudTrailLogs' };
+    },
+  },
+  {
+    // The user's own customer managed key encrypts the topic the construct creates.
+    name: 'given-key',
+    build: (app) => {
+      const stack = new Stack(app, stackName('given-key'));
+      const encryptionKey = userKey(stack, 'UserKey');
+      new RootUsageAlarm(stack, CONSTRUCT_ID, { encryptionKey, emailAddresses: [EMAIL] });
+      return { stack, trailLogGroup: 'aws-controltower/CloudTrailLogs' };
+    },
+  },
+  {
+    // A trail log group outside Control Tower (or with a suffix), by name.
+    name: 'log-group-name',
+    build: (app) => {
+      const stack = new Stack(app, stackName('log-group-name'));
+      const logGroupName = 'org-trail/CloudTrailLogs-o-a1b2c3d4e5';
+      new RootUsageAlarm(stack, CONSTRUCT_ID, { logGroupName, emailAddresses: [EMAIL] });
+      return { stack, trailLogGroup: logGroupName };
+    },
+  },
+  {
+    // A log group object, here one the user creates in the same stack.
+    name: 'log-group',
+    build: (app) => {
+      const stack = new Stack(app, stackName('log-group'));
+      const logGroup = new logs.LogGroup(stack, 'TrailLogGroup', { retention: logs.RetentionDays.ONE_YEAR });
+      new RootUsageAlarm(stack, CONSTRUCT_ID, { logGroup, emailAddresses: [EMAIL] });
+      return { stack, trailLogGroup: stack.resolve(logGroup.logGroupName) };
+    },
+  },
+];
