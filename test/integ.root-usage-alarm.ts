@@ -4,10 +4,14 @@
  *
  * CI runs it in snapshot mode only (`npx projen integ:snapshot`, no AWS access): the synthesized
  * templates must match the committed snapshot in `integ.root-usage-alarm.ts.snapshot/`.
- * Against your own account (it creates a log group, a KMS key, a topic and an alarm, and deletes
- * them afterwards):
+ * Against your own account (it creates a log group, a KMS key, a topic and an alarm, deletes
+ * them afterwards, and rewrites the snapshot when the test passes):
  *
- *   AWS_PROFILE=<profile> AWS_REGION=<region> npx integ-runner --directory test --language typescript --update-on-failed --force
+ *   npx integ-runner --directory test --language typescript --force --update-on-failed \
+ *     --profiles <profile> --parallel-regions <region>
+ *
+ * (integ-runner takes the region from `--parallel-regions`, by default from us-east-1, us-east-2
+ * and us-west-2, not from AWS_REGION.)
  */
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
