@@ -7,6 +7,7 @@ import {
   AWS_MANAGED_SNS_KEY_ALIAS,
   cloudWatchKeyStatement,
   cloudWatchPublishStatement,
+  denyGrantsExceptForAwsServicesStatement,
   denyInsecureTransportStatement,
   isAwsManagedSnsKey,
 } from './private/cloudwatch-access';
@@ -82,10 +83,16 @@ export class AlarmTopic extends Construct {
     validate.maxLength('topicName', props.topicName, 256);
     validate.maxLength('displayName', props.displayName, 100);
 
-    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
-      description: 'Encrypts the SNS topic of CloudWatch alarm notifications; CloudWatch alarms of this account may use it',
-      enableKeyRotation: true,
-    });
+    if (props.encryptionKey) {
+      this.encryptionKey = props.encryptionKey;
+    } else {
+      const key = new kms.Key(this, 'Key', {
+        description: 'Encrypts the SNS topic of CloudWatch alarm notifications; CloudWatch alarms of this account may use it',
+        enableKeyRotation: true,
+      });
+      key.addToResourcePolicy(denyGrantsExceptForAwsServicesStatement());
+      this.encryptionKey = key;
+    }
     const keyPolicy = this.encryptionKey.addToResourcePolicy(cloudWatchKeyStatement(this), true);
     if (!keyPolicy.statementAdded) {
       Annotations.of(this).addWarningV2(

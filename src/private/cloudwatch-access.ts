@@ -65,3 +65,18 @@ export function isAwsManagedSnsKey(key: unknown): boolean {
     (value) => typeof value === 'string' && /(^|[:/])alias\/aws\/sns$/.test(value),
   );
 }
+
+/**
+ * Lets only AWS services create grants on the key (AWS Control Tower CT.KMS.PR.3). Neither SNS
+ * encryption nor CloudWatch alarms need grants; the statement only narrows who may delegate use.
+ */
+export function denyGrantsExceptForAwsServicesStatement(): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DenyGrantsExceptForAwsServices',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    resources: ['*'],
+    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+  });
+}

@@ -1,0 +1,103 @@
+/**
+ * cfn-guard, through CDK policy validation with @cdklabs/cdk-validator-cfnguard and its bundled
+ * AWS Control Tower proactive controls: no violation in any variant.
+ *
+ * A violation does not throw: synthesis prints a report, writes policy-validation-report.json
+ * into the cloud assembly and sets `process.exitCode = 1`. So the test reads the report, and
+ * restores the exit code (it would otherwise fail the whole jest run).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { VARIANTS } from './variants';
+
+/**
+ * Rules switched off, by variant (README "Proof" lists them). The plugin can only switch a rule
+ * off for a whole app; each one here concerns a resource type the construct never creates.
+ */
+const ACKNOWLEDGED: Record<string, string[]> = {
+  // CT.CLOUDWATCH.PR.3 wants every log group encrypted with a KMS key. The only log group is the
+  // user's CloudTrail log group (the test stack stands in for the user); the construct creates
+  // none and only reads this one through a metric filter (AWS Control Tower does not encrypt it).
+  'log-group': ['ct-cloudwatch-pr-3'],
+};
+
+interface GuardResult {
+  /** One line per violation: rule, description, logical IDs. */
+  readonly violations: string[];
+  /** What synthesis printed. */
+  readonly output: string;
+}
+
+/** Synthesizes an app under cfn-guard validation and returns what it found. */
+function validate(build: (app: App) => void, disabledRules: string[] = []): GuardResult {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfn-guard-'));
+  const app = new App({ outdir });
+  Validations.of(app).addPlugins(new CfnGuardValidator({ disabledRules }));
+  build(app);
+
+  const printed: string[] = [];
+  const capture = (...args: unknown[]) => { printed.push(args.join(' ')); };
+  const spies = [jest.spyOn(console, 'log'), jest.spyOn(console, 'error'), jest.spyOn(console, 'warn')]
+    .map((spy) => spy.mockImplementation(capture));
+  const exitCodeBefore = process.exitCode;
+  try {
+    app.synth();
+  } finally {
+    spies.forEach((spy) => spy.mockRestore());
+  }
+  const failedExitCode = process.exitCode !== exitCodeBefore;
+  process.exitCode = exitCodeBefore;
+
+  const reportFile = path.join(outdir, 'policy-validation-report.json');
+  const violations: string[] = [];
+  if (!fs.existsSync(reportFile)) {
+    violations.push('no policy-validation-report.json: did the validation run?');
+  } else {
+    const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
+    for (const plugin of report.pluginReports ?? []) {
+      for (const violation of plugin.violations ?? []) {
+        const resources = (violation.violatingResources ?? [])
+          .map((r: { resourceLogicalId?: string }) => r.resourceLogicalId)
+          .filter((id: string | undefined) => id !== undefined);
+        violations.push(`${violation.ruleName} (${violation.description}) on ${resources.join(', ')}`);
+      }
+      if (plugin.summary?.status !== 'success' && (plugin.violations ?? []).length === 0) {
+        violations.push(`${plugin.summary?.pluginName}: ${plugin.summary?.status}`);
+      }
+    }
+  }
+  if (failedExitCode && violations.length === 0) {
+    violations.push('synthesis set a failing exit code without a violation in the report');
+  }
+  fs.rmSync(outdir, { recursive: true, force: true });
+  return { violations, output: printed.join('\n') };
+}
+
+test.each(VARIANTS)('no cfn-guard violation, variant $name', (variant) => {
+  // WHEN
+  const result = validate((app) => variant.build(app), ACKNOWLEDGED[variant.name]);
+
+  // THEN
+  expect(result.violations).toEqual([]);
+  expect(result.output).toMatch(/cdk-validator-cfnguard\s*│\s*success/);
+}, 60_000);
+
+test('cfn-guard reports a violation: an alarm without actions', () => {
+  // WHEN
+  const result = validate((app) => {
+    const stack = new Stack(app, 'Careless');
+    new cloudwatch.Alarm(stack, 'SilentAlarm', {
+      metric: new cloudwatch.Metric({ namespace: 'Careless', metricName: 'Events' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+    });
+  });
+
+  // THEN
+  expect(result.violations).toEqual([expect.stringMatching(/^cloudwatch_alarm_action_check .* on SilentAlarm/)]);
+  expect(result.output).toMatch(/Validation failed/);
+}, 60_000);
