@@ -1,5 +1,6 @@
 import { awscdk, DependencyType, javascript } from 'projen';
 import { addComplianceTests } from './projenrc/compliance';
+import { addConsumerTests } from './projenrc/consumers';
 
 /**
  * aws-cdk-lib used to build, test and synthesize here. It must stay inside the tooling window:
@@ -136,4 +137,5 @@ testAll.spawn(project.buildTask);
 testAll.spawn(exampleSynth);
 
 addComplianceTests(project, testAll);
+addConsumerTests(project, testAll);
 project.synth();

@@ -1,0 +1,45 @@
+// The landing-zone security app, written as a Go user of cdk-root-usage-alarm writes it.
+package main
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdk-root-usage-alarm/cdk-root-usage-alarm-go/cdkrootusagealarm"
+)
+
+// LandingZoneSecurityStackProps are the properties of the landing-zone security stack.
+type LandingZoneSecurityStackProps struct {
+	awscdk.StackProps
+	// SecurityEmails are told when a root user is used.
+	SecurityEmails *[]*string
+}
+
+// NewLandingZoneSecurityStack emails the security team whenever a root user of the organization is used.
+func NewLandingZoneSecurityStack(scope constructs.Construct, id string, props *LandingZoneSecurityStackProps) awscdk.Stack {
+	stack := awscdk.NewStack(scope, &id, &props.StackProps)
+
+	cdkrootusagealarm.NewRootUsageAlarm(stack, jsii.String("RootUsage"), &cdkrootusagealarm.RootUsageAlarmProps{
+		// LogGroupName defaults to "aws-controltower/CloudTrailLogs"
+		EmailAddresses:  props.SecurityEmails,
+		MetricNamespace: jsii.String("LandingZone/Security"),
+		AlarmName:       jsii.String("landing-zone-root-usage"),
+	})
+
+	return stack
+}
+
+func main() {
+	defer jsii.Close()
+
+	app := awscdk.NewApp(nil)
+
+	NewLandingZoneSecurityStack(app, "LandingZoneSecurity", &LandingZoneSecurityStackProps{
+		StackProps: awscdk.StackProps{
+			Description: jsii.String("Landing zone security: email on any use of a root user in the organization (CIS 4.3)"),
+		},
+		SecurityEmails: jsii.Strings("security@example.com", "cloud-platform@example.com"),
+	})
+
+	app.Synth(nil)
+}

@@ -1,0 +1,24 @@
+package com.example.landingzone;
+
+import java.util.List;
+
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.StackProps;
+
+/** The landing-zone security app, written as a Java user of cdk-root-usage-alarm writes it. */
+public final class LandingZoneApp {
+    private LandingZoneApp() {
+    }
+
+    public static void main(final String[] args) {
+        App app = new App();
+
+        new LandingZoneSecurityStack(app, "LandingZoneSecurity",
+                StackProps.builder()
+                        .description("Landing zone security: email on any use of a root user in the organization (CIS 4.3)")
+                        .build(),
+                List.of("security@example.com", "cloud-platform@example.com"));
+
+        app.synth();
+    }
+}

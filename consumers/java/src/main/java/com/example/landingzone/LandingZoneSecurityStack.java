@@ -1,0 +1,29 @@
+package com.example.landingzone;
+
+import java.util.List;
+
+import io.github.cdkrootusagealarm.RootUsageAlarm;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.constructs.Construct;
+
+/** Emails the security team whenever a root user of the organization is used. */
+public class LandingZoneSecurityStack extends Stack {
+    private final RootUsageAlarm rootUsage;
+
+    public LandingZoneSecurityStack(final Construct scope, final String id, final StackProps props,
+            final List<String> securityEmails) {
+        super(scope, id, props);
+
+        this.rootUsage = RootUsageAlarm.Builder.create(this, "RootUsage")
+                // logGroupName defaults to "aws-controltower/CloudTrailLogs"
+                .emailAddresses(securityEmails)
+                .metricNamespace("LandingZone/Security")
+                .alarmName("landing-zone-root-usage")
+                .build();
+    }
+
+    public RootUsageAlarm getRootUsage() {
+        return rootUsage;
+    }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env python3
+"""The landing-zone security stack, written as a Python user of cdk-root-usage-alarm writes it."""
+from typing import List
+
+import aws_cdk as cdk
+from constructs import Construct
+
+from cdk_root_usage_alarm import RootUsageAlarm
+
+
+class LandingZoneSecurityStack(cdk.Stack):
+    """Emails the security team whenever a root user of the organization is used."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, security_emails: List[str], **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+
+        self.root_usage = RootUsageAlarm(
+            self,
+            "RootUsage",
+            # log_group_name defaults to "aws-controltower/CloudTrailLogs"
+            email_addresses=security_emails,
+            metric_namespace="LandingZone/Security",
+            alarm_name="landing-zone-root-usage",
+        )
+
+
+app = cdk.App()
+LandingZoneSecurityStack(
+    app,
+    "LandingZoneSecurity",
+    security_emails=["security@example.com", "cloud-platform@example.com"],
+    description="Landing zone security: email on any use of a root user in the organization (CIS 4.3)",
+)
+app.synth()

@@ -1,0 +1,241 @@
+/**
+ * Consumer tests: for each language, install the package that `npx projen package-all` built in
+ * dist/ into the consumer app under consumers/<language>, the way a user of that language installs
+ * it; synthesize the app; and compare its template with the reference template synthesized here
+ * from examples/landing-zone/stack.ts. Only CDK metadata is ignored in the comparison.
+ *
+ * Usage: ts-node --project tsconfig.dev.json consumers/run.ts [typescript|python|java|go ...]
+ * (`npx projen test:consumers`, or `test:consumers:<language>`). Nothing here calls AWS.
+ * Exits non-zero when a package is missing, a step fails or a template differs.
+ */
+import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { LandingZoneSecurityStack } from '../examples/landing-zone/stack';
+
+const ROOT = path.resolve(__dirname, '..');
+const DIST = path.join(ROOT, 'dist');
+const CONSUMERS = __dirname;
+const VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8')).version;
+
+/** The stack every consumer app defines, with the same props. */
+const STACK_ID = 'LandingZoneSecurity';
+const STACK_DESCRIPTION = 'Landing zone security: email on any use of a root user in the organization (CIS 4.3)';
+const SECURITY_EMAILS = ['security@example.com', 'cloud-platform@example.com'];
+
+// Every template must be env-agnostic, and nothing may probe the EC2 metadata address.
+for (const name of ['CDK_DEFAULT_ACCOUNT', 'CDK_DEFAULT_REGION', 'CDK_OUTDIR', 'CDK_CONTEXT_JSON']) {
+  delete process.env[name];
+}
+Object.assign(process.env, {
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_REGION: 'us-east-1',
+  AWS_DEFAULT_REGION: 'us-east-1',
+  CDK_DISABLE_VERSION_CHECK: 'true',
+  GOTOOLCHAIN: 'local', // build with the installed Go, never download a toolchain
+});
+
+/** Runs a command, its output shown; throws unless it exits 0. */
+function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}): void {
+  console.log(`$ (cd ${path.relative(ROOT, cwd) || '.'} && ${command} ${args.join(' ')})`);
+  const result = spawnSync(command, args, { cwd, stdio: 'inherit', env: { ...process.env, ...env } });
+  if (result.error) {
+    throw new Error(`cannot run ${command}: ${result.error.message}`);
+  }
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
+  }
+}
+
+/** Returns `file`; throws if it does not exist (by default a package file: `hint` says so). */
+function required(file: string, hint = 'run "npx projen package-all" first'): string {
+  if (!fs.existsSync(file)) {
+    throw new Error(`missing ${path.relative(ROOT, file)}: ${hint}`);
+  }
+  return file;
+}
+
+/** A fresh, empty per-run folder consumers/<language>/.work/<name> (git-ignored). */
+function freshDir(language: string, name: string): string {
+  const dir = path.join(CONSUMERS, language, '.work', name);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** The SHA-256 of a file's content, in hex. */
+function sha256(file: string): string {
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+/**
+ * Each consumer: installs the package from dist/, synthesizes the app into `outdir` (CDK_OUTDIR,
+ * the app run directly, not through the CDK CLI); throws when a step fails.
+ */
+const CONSUMER_APPS: Record<string, (outdir: string) => void> = {
+  /** npm: the tarball from dist/js into a fresh folder, compiled with tsc. */
+  typescript(outdir) {
+    const tarball = required(path.join(DIST, 'js', `cdk-root-usage-alarm@${VERSION}.jsii.tgz`));
+    const app = freshDir('typescript', 'app');
+    for (const file of ['package.json', 'tsconfig.json', 'app.ts']) {
+      fs.copyFileSync(path.join(CONSUMERS, 'typescript', file), path.join(app, file));
+    }
+    run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', tarball], app);
+    run('npm', ['run', '--silent', 'build'], app);
+    run('node', ['lib/app.js'], app, { CDK_OUTDIR: outdir });
+  },
+
+  /** pip: the wheel from dist/python into a fresh virtual environment. */
+  python(outdir) {
+    const consumer = path.join(CONSUMERS, 'python');
+    const wheel = required(path.join(DIST, 'python', `cdk_root_usage_alarm-${VERSION}-py3-none-any.whl`));
+    const venv = freshDir('python', 'venv');
+    run('python3', ['-m', 'venv', venv], consumer);
+    const python = path.join(venv, 'bin', 'python');
+    run(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', '-r', 'requirements.txt', wheel], consumer);
+    run(python, ['app.py'], consumer, { CDK_OUTDIR: outdir });
+  },
+
+  /** Maven: the artifact from the repository in dist/java (see pom.xml), the rest from Maven Central. */
+  java(outdir) {
+    const consumer = path.join(CONSUMERS, 'java');
+    const repository = path.join(consumer, '.work', 'm2');
+    const artifact = ['io', 'github', 'cdk-root-usage-alarm', 'cdk-root-usage-alarm'];
+    const distJar = required(path.join(DIST, 'java', ...artifact, VERSION, `cdk-root-usage-alarm-${VERSION}.jar`));
+    // The local repository caches downloads from Maven Central between runs; our own artifact is
+    // removed every time, so Maven installs the one just built.
+    fs.rmSync(path.join(repository, ...artifact), { recursive: true, force: true });
+    run('mvn', ['--batch-mode', '--quiet', '--no-transfer-progress', `-Dmaven.repo.local=${repository}`,
+      `-Dcdk-root-usage-alarm.version=${VERSION}`, 'clean', 'compile', 'exec:java'], consumer, { CDK_OUTDIR: outdir });
+    const installedJar = required(path.join(repository, ...artifact, VERSION, `cdk-root-usage-alarm-${VERSION}.jar`),
+      'Maven did not install cdk-root-usage-alarm from dist/java');
+    if (sha256(installedJar) !== sha256(distJar)) {
+      throw new Error(`Maven used a cdk-root-usage-alarm ${VERSION} jar that is not the one in dist/java`);
+    }
+  },
+
+  /** Go: go.mod `replace`s the module with dist/go/cdkrootusagealarm; go.sum is committed. */
+  go(outdir) {
+    const consumer = path.join(CONSUMERS, 'go');
+    required(path.join(DIST, 'go', 'cdkrootusagealarm', 'go.mod'));
+    const binary = path.join(freshDir('go', 'bin'), 'landingzone');
+    try {
+      run('go', ['build', '-o', binary, '.'], consumer);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; if dist/go/cdkrootusagealarm/go.mod changed, run "go mod tidy" in consumers/go and commit go.mod and go.sum`);
+    }
+    run(binary, [], consumer, { CDK_OUTDIR: outdir });
+  },
+};
+
+/** The template without CDK metadata: the CDKMetadata resource and condition, and resource Metadata. */
+function withoutCdkMetadata(template: any): any {
+  const copy = JSON.parse(JSON.stringify(template));
+  delete copy.Resources?.CDKMetadata;
+  delete copy.Conditions?.CDKMetadataAvailable;
+  if (copy.Conditions && Object.keys(copy.Conditions).length === 0) {
+    delete copy.Conditions;
+  }
+  for (const resource of Object.values<any>(copy.Resources ?? {})) {
+    delete resource.Metadata;
+  }
+  return copy;
+}
+
+/** JSON with object keys sorted, so that equal templates print equal. */
+function canonicalJson(value: unknown): string {
+  const sortKeys = (v: any): any => Array.isArray(v) ? v.map(sortKeys)
+    : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys(v[k])]))
+      : v;
+  return JSON.stringify(sortKeys(value), null, 2) + '\n';
+}
+
+/**
+ * Reads the stack template synthesized into `outdir`, without CDK metadata, as canonical JSON;
+ * throws unless the cloud assembly has the stack, env-agnostic.
+ */
+function readTemplate(outdir: string): string {
+  const manifest = JSON.parse(fs.readFileSync(required(path.join(outdir, 'manifest.json'), 'the app synthesized nothing'), 'utf-8'));
+  const environment = manifest.artifacts?.[STACK_ID]?.environment;
+  if (environment !== 'aws://unknown-account/unknown-region') {
+    throw new Error(`stack ${STACK_ID} must be synthesized env-agnostic, found environment ${environment}`);
+  }
+  const file = required(path.join(outdir, `${STACK_ID}.template.json`), `the app synthesized no stack ${STACK_ID}`);
+  return canonicalJson(withoutCdkMetadata(JSON.parse(fs.readFileSync(file, 'utf-8'))));
+}
+
+/** The reference: the stack of examples/landing-zone/stack.ts with the consumers' props, no env. */
+function synthesizeReference(): string {
+  const outdir = path.join(CONSUMERS, '.work', 'reference', 'cdk.out');
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const app = new App({ outdir });
+  new LandingZoneSecurityStack(app, STACK_ID, { securityEmails: SECURITY_EMAILS, description: STACK_DESCRIPTION });
+  app.synth();
+  return readTemplate(outdir);
+}
+
+/** Fails with a unified diff when the consumer's template is not the reference. */
+function compare(language: string, reference: string, actual: string): void {
+  if (actual === reference) {
+    return;
+  }
+  const dir = path.join(CONSUMERS, language, '.work');
+  const referenceFile = path.join(dir, 'reference.template.json');
+  const actualFile = path.join(dir, `${language}.template.json`);
+  fs.writeFileSync(referenceFile, reference);
+  fs.writeFileSync(actualFile, actual);
+  spawnSync('diff', ['-u', '--label', 'reference (examples/landing-zone/stack.ts)', referenceFile,
+    '--label', `${language} consumer`, actualFile], { stdio: 'inherit' });
+  throw new Error(`the ${language} consumer's template differs from the reference: diff above, files in ${path.relative(ROOT, dir)} `
+    + '(if src/ changed since dist/ was built: npx projen compile && npx projen package-all)');
+}
+
+function main(): void {
+  const requested = process.argv.slice(2);
+  const unknown = requested.filter((language) => !(language in CONSUMER_APPS));
+  if (unknown.length > 0) {
+    throw new Error(`unknown language(s) ${unknown.join(', ')}; known: ${Object.keys(CONSUMER_APPS).join(', ')}`);
+  }
+  const languages = requested.length > 0 ? requested : Object.keys(CONSUMER_APPS);
+
+  let start = Date.now();
+  const reference = synthesizeReference();
+  console.log(`reference template synthesized from examples/landing-zone/stack.ts in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+
+  const results: { language: string; seconds: number; error?: string }[] = [];
+  for (const language of languages) {
+    console.log(`\n=== ${language}: install the package from dist/, synthesize, compare`);
+    start = Date.now();
+    let error: string | undefined;
+    try {
+      const outdir = path.join(CONSUMERS, language, '.work', 'cdk.out');
+      fs.rmSync(outdir, { recursive: true, force: true });
+      CONSUMER_APPS[language](outdir);
+      compare(language, reference, readTemplate(outdir));
+    } catch (e) {
+      error = (e as Error).message;
+    }
+    const seconds = (Date.now() - start) / 1000;
+    results.push({ language, seconds, error });
+    console.log(error ? `=== ${language}: FAILED after ${seconds.toFixed(1)} s: ${error}` : `=== ${language}: template matches the reference (${seconds.toFixed(1)} s)`);
+  }
+
+  console.log('\nConsumer tests:');
+  for (const { language, seconds, error } of results) {
+    console.log(`  ${language.padEnd(10)} ${error ? 'FAILED' : 'ok    '} ${seconds.toFixed(1).padStart(6)} s${error ? `  ${error}` : ''}`);
+  }
+  const failed = results.filter((result) => result.error).length;
+  console.log(`consumers: ${results.length - failed} passed, ${failed} failed`);
+  if (failed > 0) {
+    process.exitCode = 1;
+  }
+}
+
+try {
+  main();
+} catch (e) {
+  console.error(`consumer tests: ${(e as Error).message}`);
+  process.exitCode = 1;
+}

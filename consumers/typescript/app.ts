@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// The landing-zone security stack, written as a TypeScript user of cdk-root-usage-alarm writes it.
+import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { RootUsageAlarm } from 'cdk-root-usage-alarm';
+import { Construct } from 'constructs';
+
+interface LandingZoneSecurityStackProps extends StackProps {
+  readonly securityEmails: string[];
+}
+
+class LandingZoneSecurityStack extends Stack {
+  public readonly rootUsage: RootUsageAlarm;
+
+  constructor(scope: Construct, id: string, props: LandingZoneSecurityStackProps) {
+    super(scope, id, props);
+
+    this.rootUsage = new RootUsageAlarm(this, 'RootUsage', {
+      // logGroupName defaults to 'aws-controltower/CloudTrailLogs'
+      emailAddresses: props.securityEmails,
+      metricNamespace: 'LandingZone/Security',
+      alarmName: 'landing-zone-root-usage',
+    });
+  }
+}
+
+const app = new App();
+new LandingZoneSecurityStack(app, 'LandingZoneSecurity', {
+  securityEmails: ['security@example.com', 'cloud-platform@example.com'],
+  description: 'Landing zone security: email on any use of a root user in the organization (CIS 4.3)',
+});
+app.synth();
