@@ -14,6 +14,7 @@ const CDK_DEV_VERSION = '2.257.0';
  * `test:min-cdk` compiles the library and runs the unit tests against exactly this release.
  */
 const CDK_MIN_VERSION = '2.93.0';
+const CONSTRUCTS_MIN_VERSION = '10.0.5';
 const CONSTRUCTS_DEV_VERSION = '10.5.1';
 
 /** Names, consistent across registries (documented in README "Install"). */
@@ -54,7 +55,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   minNodeVersion: '20.0.0',
 
   cdkVersion: CDK_MIN_VERSION,
-  constructsVersion: '10.0.5',
+  constructsVersion: CONSTRUCTS_MIN_VERSION,
   peerDependencyOptions: { pinnedDevDependency: false },
 
   tsconfigDevFile: 'tsconfig.dev.json',
@@ -122,11 +123,30 @@ for (const [name, value] of Object.entries(AWS_SAFE_ENV)) {
   project.tasks.addEnvironment(name, value);
 }
 
+// The peer minimum (2.93.0) sits below the dev version on purpose (test:min-cdk proves it), so
+// jsii's advice to pin the dev dependency to the peer minimum does not apply.
+project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warnings=metadata/missing-dev-dependency');
+
+// The README's TypeScript examples must compile (fixtures in rosetta/); docgen uses the tablet.
+project.postCompileTask.exec('jsii-rosetta extract --strict');
+project.gitignore.addPatterns('.jsii.tabl.json');
+
+// Not part of the npm package (and so not of the wheel, jar or Go module that embed it).
+project.addPackageIgnore('/examples/');
+project.addPackageIgnore('/.ci/');
+
 // The example landing-zone app, synthesized as a user would (README: "Try it").
 const exampleSynth = project.addTask('example:synth', {
   description: 'Synthesize the example landing-zone stack in examples/landing-zone',
   cwd: 'examples/landing-zone',
   exec: 'cdk synth --quiet && echo "Template: examples/landing-zone/cdk.out/LandingZoneSecurity.template.json"',
+});
+
+// The peer-dependency minimum, proven: the construct's unit tests against exactly that release.
+const testMinCdk = project.addTask('test:min-cdk', {
+  description: `Run the construct's unit tests against aws-cdk-lib ${CDK_MIN_VERSION}, the lowest version users may pair it with`,
+  env: { MIN_CDK_VERSION: CDK_MIN_VERSION, MIN_CONSTRUCTS_VERSION: CONSTRUCTS_MIN_VERSION },
+  exec: 'bash test/min-cdk/run.sh',
 });
 
 // Everything CI runs (README: "Run every test"): `npm ci && npx projen test:all`.
@@ -135,6 +155,7 @@ const testAll = project.addTask('test:all', {
 });
 testAll.spawn(project.buildTask);
 testAll.spawn(exampleSynth);
+testAll.spawn(testMinCdk);
 
 addComplianceTests(project, testAll);
 addConsumerTests(project, testAll);
