@@ -13,18 +13,13 @@ const LANGUAGES = ['typescript', 'python', 'java', 'go'] as const;
  */
 const CLOUD_ASSEMBLY_SCHEMA_FOR_GO = '53.25.0';
 
-/** Nothing may probe the EC2 metadata address, and CDK tooling needs a region. */
-const AWS_SAFE_ENV = {
-  AWS_EC2_METADATA_DISABLED: 'true',
-  AWS_REGION: 'us-east-1',
-};
-
 /**
  * Proves the packages for every language with a consumer app that installs the freshly built
  * package from dist/ as a user of that language would, synthesizes the landing-zone stack, and
  * compares the template with the one synthesized from examples/landing-zone/stack.ts.
  *
- * Adds `test:consumers` (all languages) and `test:consumers:<language>`, and makes `testAll`
+ * Adds `test:consumers` (all languages) and `test:consumers:<language>`, which inherit the
+ * project-wide AWS_EC2_METADATA_DISABLED and AWS_REGION, and makes `testAll`
  * build every package (`package-all`) and then run `test:consumers`.
  */
 export function addConsumerTests(project: awscdk.AwsCdkConstructLibrary, testAll: Task): void {
@@ -40,14 +35,12 @@ export function addConsumerTests(project: awscdk.AwsCdkConstructLibrary, testAll
   const driver = 'ts-node --project tsconfig.dev.json consumers/run.ts';
   const testConsumers = project.addTask('test:consumers', {
     description: 'Install the packages in dist/ into a consumer app per language and compare each synthesized template with the TypeScript reference (needs package-all)',
-    env: AWS_SAFE_ENV,
     exec: driver,
   });
   for (const language of LANGUAGES) {
     project.addTask(`test:consumers:${language}`, {
       description: `Install the ${language} package from dist/ into consumers/${language} and compare its template with the TypeScript reference (needs package-all)`,
-      env: AWS_SAFE_ENV,
-      exec: `${driver} ${language}`,
+        exec: `${driver} ${language}`,
     });
   }
 
