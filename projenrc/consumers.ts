@@ -40,7 +40,7 @@ export function addConsumerTests(project: awscdk.AwsCdkConstructLibrary, testAll
   for (const language of LANGUAGES) {
     project.addTask(`test:consumers:${language}`, {
       description: `Install the ${language} package from dist/ into consumers/${language} and compare its template with the TypeScript reference (needs package-all)`,
-        exec: `${driver} ${language}`,
+      exec: `${driver} ${language}`,
     });
   }
 
