@@ -1,4 +1,4 @@
-import { awscdk, DependencyType, javascript } from 'projen';
+import { awscdk, DependencyType, javascript, ReleasableCommits } from 'projen';
 import { addComplianceTests } from './projenrc/compliance';
 import { addConsumerTests } from './projenrc/consumers';
 import { addReleaseTooling, upgradeOptions } from './projenrc/release';
@@ -112,10 +112,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
   sampleCode: false,
 
   // Releasing (README "Releasing", CONTRIBUTING.md; the rest is in projenrc/release.ts).
-  // 0.x while the API may still change, matching jsii `stability: 'experimental'` above: on 0.x
-  // a `feat` commit releases a new minor version, `fix` a patch, and a breaking change is allowed
-  // in a minor. 1.0.0 comes with `stability: 'stable'` and the promise of semantic versioning.
+  // The 0.x line while the API may still change, matching jsii `stability: 'experimental'`
+  // above. On 0.x, `feat` and `fix` commits release the next patch version (0.0.1 -> 0.0.2) and a
+  // breaking change (`feat!:` or a `BREAKING CHANGE:` footer) the next minor (0.0.2 -> 0.1.0).
+  // 1.0.0 comes with `stability: 'stable'`, `majorVersion: 1` and semantic versioning's promise.
   majorVersion: 0,
+  // Only `feat` and `fix` commits (and breaking changes) cut a release; chores, docs, CI and
+  // dependency upgrades wait for the next one.
+  releasableCommits: ReleasableCommits.featuresAndFixes(),
   github: true,
   githubOptions: {
     mergify: false,
