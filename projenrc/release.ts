@@ -81,6 +81,9 @@ export function addReleaseTooling(project: awscdk.AwsCdkConstructLibrary, option
   });
   options.testAll.spawn(actionlint);
 
+  // For the people who work on the library, not for its users.
+  project.addPackageIgnore('/CONTRIBUTING.md');
+
   const toolchainSteps: github.workflows.JobStep[] = [
     {
       name: 'Set up Python',
