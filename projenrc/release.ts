@@ -24,6 +24,7 @@ const GO_VERSION = '^1.25.0';
 const SETUP_PYTHON = 'actions/setup-python@v7.0.0';
 const SETUP_JAVA = 'actions/setup-java@v6.0.0';
 const SETUP_GO = 'actions/setup-go@v7.0.0';
+const CACHE = 'actions/cache@v4';
 
 export interface ReleaseOptions {
   /** The task CI runs (`test:all`): the build workflow runs exactly this. */
@@ -94,6 +95,13 @@ export function addReleaseTooling(project: awscdk.AwsCdkConstructLibrary, option
       name: 'Set up Java and Maven',
       uses: SETUP_JAVA,
       with: { 'distribution': 'temurin', 'java-version': JAVA_VERSION, 'cache': 'maven', 'cache-dependency-path': 'consumers/java/pom.xml' },
+    },
+    {
+      // The Java consumer's own Maven repository (consumers/run.ts): aws-cdk-lib and its
+      // dependencies from Maven Central. (~/.m2, cached above, serves jsii-pacmak's Maven build.)
+      name: 'Cache the Java consumer\'s Maven repository',
+      uses: CACHE,
+      with: { path: 'consumers/java/.work/m2', key: "consumer-m2-${{ hashFiles('consumers/java/pom.xml') }}" },
     },
     {
       // Caches Go's module and build caches: the Go consumer's modules and the actionlint build.
