@@ -1,7 +1,7 @@
 import { awscdk, DependencyType, javascript, ReleasableCommits } from 'projen';
 import { addComplianceTests } from './projenrc/compliance';
 import { addConsumerTests } from './projenrc/consumers';
-import { addReleaseTooling, upgradeOptions } from './projenrc/release';
+import { addReleaseTooling, releaseSetupSteps, upgradeOptions } from './projenrc/release';
 
 // ---------------------------------------------------------------------------------------------
 // PINNED TOOLING: these versions move together, by hand, in one pull request. The dependency-
@@ -129,6 +129,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
   workflowNodeVersion: '22',
+  releaseWorkflowSetupSteps: releaseSetupSteps(),
   // projenrc/release.ts defines the build workflow: it runs test:all, not only build.
   buildWorkflow: false,
   depsUpgradeOptions: upgradeOptions(PINNED_PACKAGES),

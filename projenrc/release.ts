@@ -142,3 +142,17 @@ export function upgradeOptions(pinned: string[]): javascript.UpgradeDependencies
     },
   };
 }
+
+/**
+ * Steps the release job runs before `npx projen release`: its build runs the unit tests, and
+ * cfn-lint (`cfn-lint:install`) needs Python with `venv`.
+ */
+export function releaseSetupSteps(): github.workflows.JobStep[] {
+  return [
+    {
+      name: 'Set up Python',
+      uses: SETUP_PYTHON,
+      with: { 'python-version': PYTHON_VERSION },
+    },
+  ];
+}
