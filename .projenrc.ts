@@ -1,13 +1,55 @@
-import { awscdk, DependencyType, javascript } from 'projen';
+import { awscdk, DependencyType, javascript, ReleasableCommits } from 'projen';
 import { addComplianceTests } from './projenrc/compliance';
 import { addConsumerTests } from './projenrc/consumers';
+import { addReleaseTooling, releaseSetupSteps, upgradeOptions } from './projenrc/release';
 
-/**
- * aws-cdk-lib used to build, test and synthesize here. It must stay inside the tooling window:
- * >= 2.245 (the newest @aws-cdk/integ-tests-alpha needs it) and < 2.258 (integ-runner 2.197.x
- * cannot read cloud assembly schema 54). cdk-nag 2.x works with it.
- */
+// ---------------------------------------------------------------------------------------------
+// PINNED TOOLING: these versions move together, by hand, in one pull request. The dependency-
+// upgrade workflow leaves them alone (they are in PINNED_PACKAGES, its `exclude` list).
+//
+// Why: the dev aws-cdk-lib must stay inside the tooling window, >= 2.245 (the newest
+// @aws-cdk/integ-tests-alpha needs it) and < 2.258 (integ-runner 2.197.x cannot read cloud
+// assembly schema 54); jsii-pacmak writes the npm-installed cloud-assembly-schema and constructs
+// into the go.mod of our Go module, so they must be releases whose Go modules exist; the Go
+// consumer (consumers/go/go.mod) requires the matching aws-cdk-go, constructs-go and
+// cloud-assembly-schema-go. test/pins.test.ts fails when go.mod and these constants disagree.
+//
+// How to move them:
+//   1. CDK_DEV_VERSION: the new aws-cdk-lib. INTEG_TESTS_ALPHA_VERSION: `<CDK_DEV_VERSION>-alpha.0`
+//      (or the newest alpha the new aws-cdk-lib satisfies). INTEG_RUNNER_VERSION and
+//      CDK_CLI_VERSION: releases that read the cloud assembly schema of the new aws-cdk-lib
+//      (aws-cdk-lib's package.json names its @aws-cdk/cloud-assembly-schema range).
+//   2. CLOUD_ASSEMBLY_SCHEMA_FOR_GO: the version the `require` block of aws-cdk-go's go.mod
+//      (github.com/aws/aws-cdk-go/awscdk/v2 at v<CDK_DEV_VERSION>) names for
+//      cloud-assembly-schema-go. CONSTRUCTS_DEV_VERSION: the constructs release it requires.
+//   3. consumers/go/go.mod: the same aws-cdk-go, constructs-go and cloud-assembly-schema-go
+//      versions; then `npx projen`, `npx projen package:go` and `go mod tidy` in consumers/go.
+//   4. `npx projen test:all`; if the integ snapshot changed, `npx projen integ:update` and review.
+//      Commit package.json, the lockfile, go.mod, go.sum and the snapshot together.
+// ---------------------------------------------------------------------------------------------
+
+/** aws-cdk-lib used to build, test and synthesize here (inside the tooling window above). */
 const CDK_DEV_VERSION = '2.257.0';
+/** The constructs release that aws-cdk-lib CDK_DEV_VERSION (and aws-cdk-go) needs, for the build only. */
+const CONSTRUCTS_DEV_VERSION = '10.5.1';
+/** The @aws-cdk/cloud-assembly-schema whose Go module aws-cdk-go CDK_DEV_VERSION requires (see projenrc/consumers.ts). */
+const CLOUD_ASSEMBLY_SCHEMA_FOR_GO = '53.25.0';
+/** The integration test library, the integ-runner that reads CDK_DEV_VERSION's assemblies, and the CDK CLI. */
+const INTEG_TESTS_ALPHA_VERSION = '2.245.0-alpha.0';
+const INTEG_RUNNER_VERSION = '2.197.10';
+const CDK_CLI_VERSION = '2.1115.1';
+
+/** The npm packages of the pinned set: excluded from the dependency-upgrade workflow. */
+const PINNED_PACKAGES = [
+  'aws-cdk-lib',
+  'constructs',
+  '@aws-cdk/cloud-assembly-schema',
+  '@aws-cdk/integ-tests-alpha',
+  '@aws-cdk/integ-runner',
+  'aws-cdk',
+];
+// ---------------------------------------------------------------------------------------------
+
 /**
  * The lowest aws-cdk-lib users may pair the library with (the peer dependency). It is the
  * release that added `Annotations.addWarningV2`, the newest API the library uses;
@@ -15,7 +57,6 @@ const CDK_DEV_VERSION = '2.257.0';
  */
 const CDK_MIN_VERSION = '2.93.0';
 const CONSTRUCTS_MIN_VERSION = '10.0.5';
-const CONSTRUCTS_DEV_VERSION = '10.5.1';
 
 /** Names, consistent across registries (documented in README "Install"). */
 const NAMES = {
@@ -69,7 +110,30 @@ const project = new awscdk.AwsCdkConstructLibrary({
     projectService: false,
   },
   sampleCode: false,
-  github: false,
+
+  // Releasing (README "Releasing", CONTRIBUTING.md; the rest is in projenrc/release.ts).
+  // The 0.x line while the API may still change, matching jsii `stability: 'experimental'`
+  // above. On 0.x, `feat` and `fix` commits release the next patch version (0.0.1 -> 0.0.2) and a
+  // breaking change (`feat!:` or a `BREAKING CHANGE:` footer) the next minor (0.0.2 -> 0.1.0).
+  // 1.0.0 comes with `stability: 'stable'`, `majorVersion: 1` and semantic versioning's promise.
+  majorVersion: 0,
+  // Only `feat` and `fix` commits (and breaking changes) cut a release; chores, docs, CI and
+  // dependency upgrades wait for the next one.
+  releasableCommits: ReleasableCommits.featuresAndFixes(),
+  github: true,
+  githubOptions: {
+    mergify: false,
+    pullRequestLint: true,
+    pullRequestLintOptions: {
+      semanticTitleOptions: { types: ['feat', 'fix', 'chore', 'docs', 'test', 'refactor', 'build', 'ci', 'perf', 'revert'] },
+    },
+  },
+  workflowNodeVersion: '22',
+  releaseWorkflowSetupSteps: releaseSetupSteps(),
+  // projenrc/release.ts defines the build workflow: it runs test:all, not only build.
+  buildWorkflow: false,
+  depsUpgradeOptions: upgradeOptions(PINNED_PACKAGES),
+  autoApproveUpgrades: false,
 
   publishToPypi: {
     distName: NAMES.pypiDist,
@@ -92,10 +156,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // aws-cdk-lib < 2.258; the integ tooling pair below reads cloud assembly schema < 54.
     'cdk-nag@^2.38.2',
     '@cdklabs/cdk-validator-cfnguard@^0.0.62',
-    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
-    '@aws-cdk/integ-runner@2.197.10',
+    `@aws-cdk/integ-tests-alpha@${INTEG_TESTS_ALPHA_VERSION}`,
+    `@aws-cdk/integ-runner@${INTEG_RUNNER_VERSION}`,
     // The CDK CLI, to synthesize the example app as a user would.
-    'aws-cdk@2.1115.1',
+    `aws-cdk@${CDK_CLI_VERSION}`,
   ],
 
   tsconfigDev: {
@@ -158,5 +222,6 @@ testAll.spawn(exampleSynth);
 testAll.spawn(testMinCdk);
 
 addComplianceTests(project, testAll);
-addConsumerTests(project, testAll);
+addConsumerTests(project, testAll, CLOUD_ASSEMBLY_SCHEMA_FOR_GO);
+addReleaseTooling(project, { testAll, env: AWS_SAFE_ENV });
 project.synth();
