@@ -226,7 +226,7 @@ export class CisMonitoringAlarms extends Construct {
   public static readonly VPC_CHANGES_PATTERN =
     '{($.eventName=CreateVpc) || ($.eventName=DeleteVpc) || ($.eventName=ModifyVpcAttribute) || ($.eventName=AcceptVpcPeeringConnection) || ($.eventName=CreateVpcPeeringConnection) || ($.eventName=DeleteVpcPeeringConnection) || ($.eventName=RejectVpcPeeringConnection) || ($.eventName=AttachClassicLinkVpc) || ($.eventName=DetachClassicLinkVpc) || ($.eventName=DisableVpcClassicLink) || ($.eventName=EnableVpcClassicLink)}';
 
-  /** Every control, in Security Hub's order: the default selection. */
+  /** Every control, in Security Hub's order: the default selection. The construct does not read this list: changing it changes no selection. */
   public static readonly ALL_CONTROLS: CisControl[] = [
     CisControl.CLOUDWATCH_1, CisControl.CLOUDWATCH_2, CisControl.CLOUDWATCH_3, CisControl.CLOUDWATCH_4,
     CisControl.CLOUDWATCH_5, CisControl.CLOUDWATCH_6, CisControl.CLOUDWATCH_7, CisControl.CLOUDWATCH_8,
@@ -387,9 +387,10 @@ function selectControls(
   }
   checkList(validate, 'controls', controls);
   checkList(validate, 'excludeControls', excludeControls);
+  const order = CONTROL_SPECS.map((spec) => spec.control);
   const selected = controls !== undefined
-    ? CisMonitoringAlarms.ALL_CONTROLS.filter((c) => controls.includes(c))
-    : CisMonitoringAlarms.ALL_CONTROLS.filter((c) => !(excludeControls ?? []).includes(c));
+    ? order.filter((c) => controls.includes(c))
+    : order.filter((c) => !(excludeControls ?? []).includes(c));
   if (selected.length === 0) {
     validate.fail(
       controls !== undefined ? 'controls' : 'excludeControls',
@@ -404,7 +405,7 @@ function checkList(validate: PropValidator, prop: string, list: CisControl[] | u
   if (Token.isUnresolved(list)) validate.fail(prop, 'must be known at synthesis (a list of CisControl members), not a token');
   const seen = new Set<CisControl>();
   list.forEach((control, index) => {
-    if (!CisMonitoringAlarms.ALL_CONTROLS.includes(control)) {
+    if (!CONTROL_SPECS.some((spec) => spec.control === control)) {
       validate.fail(`${prop}[${index}]`, `must be a member of CisControl, CLOUDWATCH_1 to CLOUDWATCH_14 (got ${JSON.stringify(control)})`);
     }
     if (seen.has(control)) validate.fail(prop, `must not list ${control} twice`);
