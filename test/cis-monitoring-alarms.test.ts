@@ -316,3 +316,26 @@ test('LogPatternAlarm on an AlarmTopic-like shared topic: a topic prepared once 
   expect(policy.Properties.PolicyDocument.Statement
     .filter((s: any) => s.Principal?.Service === 'cloudwatch.amazonaws.com')).toHaveLength(1);
 });
+
+test('the README upgrade path: a deployed RootUsageAlarm keeps its resources, the other thirteen share its topic', () => {
+  // GIVEN a stack with a standalone root usage alarm, as deployed
+  const before = newStack();
+  new RootUsageAlarm(before, 'RootUsage', { emailAddresses: [EMAIL] });
+  const deployed = Template.fromStack(before).toJSON().Resources;
+
+  // WHEN the CIS set is added on its topic, without CloudWatch.1
+  const after = newStack();
+  const rootUsage = new RootUsageAlarm(after, 'RootUsage', { emailAddresses: [EMAIL] });
+  const cis = new CisMonitoringAlarms(after, 'Cis', { topic: rootUsage.topic, excludeControls: [CisControl.CLOUDWATCH_1] });
+
+  // THEN every deployed resource is unchanged, 13 alarms notify the same topic, nothing warns
+  const resources = Template.fromStack(after).toJSON().Resources;
+  for (const [logicalId, resource] of Object.entries(deployed)) {
+    expect(resources[logicalId]).toEqual(resource);
+  }
+  expect(cis.alarms).toHaveLength(13);
+  expect(cis.alarms.every((alarm) => alarm.topic === rootUsage.topic)).toBe(true);
+  Template.fromStack(after).resourceCountIs('AWS::SNS::Topic', 1);
+  Template.fromStack(after).resourceCountIs('AWS::SNS::Subscription', 1);
+  Annotations.fromStack(after).hasNoWarning('*', Match.anyValue());
+});
