@@ -221,6 +221,12 @@ testAll.spawn(project.buildTask);
 testAll.spawn(exampleSynth);
 testAll.spawn(testMinCdk);
 
+// Figures, not a test (README "Cost and limits"): synth time and template size of the CIS set.
+project.addTask('bench:cis', {
+  description: 'Report the synth time and template size of CisMonitoringAlarms next to RootUsageAlarm (a benchmark, not part of test:all)',
+  exec: 'ts-node --project tsconfig.dev.json test/bench/cis-synth.bench.ts',
+});
+
 addComplianceTests(project, testAll);
 addConsumerTests(project, testAll, CLOUD_ASSEMBLY_SCHEMA_FOR_GO);
 addReleaseTooling(project, { testAll, env: AWS_SAFE_ENV });

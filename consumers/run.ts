@@ -12,8 +12,9 @@ import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'aws-cdk-lib';
+import { App, CfnOutput, Stack } from 'aws-cdk-lib';
 import { LandingZoneSecurityStack } from '../examples/landing-zone/stack';
+import { CisControl, CisMonitoringAlarms } from '../src';
 
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
@@ -34,6 +35,20 @@ const REFERENCE_STACKS: Record<string, (app: App, id: string) => void> = {
     securityEmails: SECURITY_EMAILS,
     description: 'Landing zone security: email on any use of a root user in the organization (CIS 4.3)',
   }),
+  // The CIS monitoring set: an enum list across the language boundary (excludeControls), an enum
+  // argument (alarmFor) and a method on the alarm it returns.
+  LandingZoneCis: (app, id) => {
+    const stack = new Stack(app, id, { description: 'Landing zone security: the CIS monitoring alarms (Security Hub CloudWatch.1 to .14 but .2)' });
+    const cis = new CisMonitoringAlarms(stack, 'Cis', {
+      emailAddresses: SECURITY_EMAILS,
+      metricNamespace: 'LandingZone/CIS',
+      excludeControls: [CisControl.CLOUDWATCH_2],
+    });
+    new CfnOutput(stack, 'IamPolicyChangesTestCommand', {
+      description: 'Sets the IAM policy changes alarm (CloudWatch.4) to ALARM once',
+      value: cis.alarmFor(CisControl.CLOUDWATCH_4).testNotificationCommand(),
+    });
+  },
 };
 const STACK_IDS = Object.keys(REFERENCE_STACKS).sort();
 

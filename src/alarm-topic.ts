@@ -10,6 +10,7 @@ import {
   denyGrantsExceptForAwsServicesStatement,
   denyInsecureTransportStatement,
   isAwsManagedSnsKey,
+  markPreparedForCloudWatch,
 } from './private/cloudwatch-access';
 import { PropValidator } from './private/validation';
 
@@ -110,6 +111,7 @@ export class AlarmTopic extends Construct {
     });
     this.topic.addToResourcePolicy(cloudWatchPublishStatement(this, this.topic.topicArn));
     this.topic.addToResourcePolicy(denyInsecureTransportStatement(this.topic.topicArn));
+    markPreparedForCloudWatch(this.topic);
 
     for (const email of props.emailAddresses ?? []) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(email));

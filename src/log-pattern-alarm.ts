@@ -8,7 +8,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { AlarmTopic } from './alarm-topic';
 import * as cli from './private/cli-commands';
-import { cloudWatchPublishStatement } from './private/cloudwatch-access';
+import { cloudWatchPublishStatement, isPreparedForCloudWatch, markPreparedForCloudWatch } from './private/cloudwatch-access';
 import { PropValidator } from './private/validation';
 
 /**
@@ -292,6 +292,16 @@ export class LogPatternAlarm extends Construct {
   }
 
   private prepareExistingTopic(topic: sns.ITopic, emailAddresses: string[]): void {
+    if (!isPreparedForCloudWatch(topic)) {
+      this.grantCloudWatchAndWarn(topic);
+      markPreparedForCloudWatch(topic);
+    }
+    for (const email of emailAddresses) {
+      topic.addSubscription(new subscriptions.EmailSubscription(email));
+    }
+  }
+
+  private grantCloudWatchAndWarn(topic: sns.ITopic): void {
     const policy = topic.addToResourcePolicy(cloudWatchPublishStatement(this, topic.topicArn));
     const needs = [
       'if it is encrypted, its KMS key must not be the AWS managed key alias/aws/sns and its key policy must allow ' +
@@ -305,8 +315,5 @@ export class LogPatternAlarm extends Construct {
       `The alarm notifies an existing topic that this construct cannot fully check: ${needs.join('; ')}. ` +
       'Otherwise the alarm goes to ALARM and its notification fails silently (visible only in the alarm history).',
     );
-    for (const email of emailAddresses) {
-      topic.addSubscription(new subscriptions.EmailSubscription(email));
-    }
   }
 }

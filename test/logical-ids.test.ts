@@ -8,7 +8,7 @@
  * So these lists change only on purpose, in a release that says so: this is no jest snapshot,
  * to be updated without reading.
  *
- * `RootUsage` is the construct id the user chose; the rest of each ID comes from the construct.
+ * `RootUsage` (`Cis` for the CIS set) is the construct id the user chose; the rest of each ID comes from the construct.
  * Resources marked "user" are the test stack's own, in the user's role.
  */
 import { App } from 'aws-cdk-lib';
@@ -54,6 +54,41 @@ const EXPECTED: Record<string, Record<string, string>> = {
     ...CREATED_TOPIC,
     RootUsageTopicKey54C8C3E8: 'AWS::KMS::Key',
     TrailLogGroup7A1F916A: 'AWS::Logs::LogGroup', // user
+  },
+  'cis': {
+    // One topic for all alarms, then per control (Security Hub order) its filter and alarm.
+    CisTopicKey3B5774B6: 'AWS::KMS::Key',
+    CisTopic2DF66E01: 'AWS::SNS::Topic',
+    CisTopicPolicy11748730: 'AWS::SNS::TopicPolicy',
+    CisTopicsecurityexamplecom7670DA0E: 'AWS::SNS::Subscription',
+    CisRootUsageMetricFilter3744EE34: 'AWS::Logs::MetricFilter',
+    CisRootUsageAlarmD6C164E6: 'AWS::CloudWatch::Alarm',
+    CisUnauthorizedAPICallsMetricFilterCCDFAEEA: 'AWS::Logs::MetricFilter',
+    CisUnauthorizedAPICallsAlarmFE8CE1CD: 'AWS::CloudWatch::Alarm',
+    CisConsoleSigninWithoutMFAMetricFilterFEAD5321: 'AWS::Logs::MetricFilter',
+    CisConsoleSigninWithoutMFAAlarm07510DC1: 'AWS::CloudWatch::Alarm',
+    CisIAMPolicyChangesMetricFilter48E703A1: 'AWS::Logs::MetricFilter',
+    CisIAMPolicyChangesAlarm47EDE5F5: 'AWS::CloudWatch::Alarm',
+    CisCloudTrailChangesMetricFilterEA793279: 'AWS::Logs::MetricFilter',
+    CisCloudTrailChangesAlarm64D889A1: 'AWS::CloudWatch::Alarm',
+    CisConsoleAuthenticationFailureMetricFilterDE77BAD4: 'AWS::Logs::MetricFilter',
+    CisConsoleAuthenticationFailureAlarm3D7D3009: 'AWS::CloudWatch::Alarm',
+    CisDisableOrDeleteCMKMetricFilter7EAD397F: 'AWS::Logs::MetricFilter',
+    CisDisableOrDeleteCMKAlarm08DB6D81: 'AWS::CloudWatch::Alarm',
+    CisS3BucketPolicyChangesMetricFilter4F77B6C4: 'AWS::Logs::MetricFilter',
+    CisS3BucketPolicyChangesAlarmFB9A7840: 'AWS::CloudWatch::Alarm',
+    CisAWSConfigChangesMetricFilterBF9921C2: 'AWS::Logs::MetricFilter',
+    CisAWSConfigChangesAlarm779E95A3: 'AWS::CloudWatch::Alarm',
+    CisSecurityGroupChangesMetricFilterFAB6B66F: 'AWS::Logs::MetricFilter',
+    CisSecurityGroupChangesAlarmDB29E732: 'AWS::CloudWatch::Alarm',
+    CisNetworkACLChangesMetricFilter6FD8218E: 'AWS::Logs::MetricFilter',
+    CisNetworkACLChangesAlarmEB7A781D: 'AWS::CloudWatch::Alarm',
+    CisNetworkGatewayChangesMetricFilterB66A1B5C: 'AWS::Logs::MetricFilter',
+    CisNetworkGatewayChangesAlarm084264AF: 'AWS::CloudWatch::Alarm',
+    CisRouteTableChangesMetricFilter96C5141E: 'AWS::Logs::MetricFilter',
+    CisRouteTableChangesAlarm8C7F10BE: 'AWS::CloudWatch::Alarm',
+    CisVPCChangesMetricFilterE140D1C1: 'AWS::Logs::MetricFilter',
+    CisVPCChangesAlarm90CB1B50: 'AWS::CloudWatch::Alarm',
   },
 };
 

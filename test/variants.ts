@@ -11,7 +11,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { RootUsageAlarm } from '../src';
+import { CisMonitoringAlarms, RootUsageAlarm } from '../src';
 
 /** The construct's id in every variant stack: part of every logical ID it creates. */
 const CONSTRUCT_ID = 'RootUsage';
@@ -35,6 +35,12 @@ export interface Variant {
   readonly name: string;
   /** Builds the variant's stack in `app`. */
   readonly build: (app: App) => VariantStack;
+  /**
+   * The Security Hub controls the variant's template must pass.
+   *
+   * @default ['CloudWatch.1']
+   */
+  readonly securityHubControls?: string[];
 }
 
 /**
@@ -115,6 +121,16 @@ export const VARIANTS: Variant[] = [
       const logGroup = new logs.LogGroup(stack, 'TrailLogGroup', { retention: logs.RetentionDays.ONE_YEAR });
       new RootUsageAlarm(stack, CONSTRUCT_ID, { logGroup, emailAddresses: [EMAIL] });
       return { stack, trailLogGroup: stack.resolve(logGroup.logGroupName) };
+    },
+  },
+  {
+    // The whole CIS monitoring set (Security Hub CloudWatch.1 to .14) with only recipients.
+    name: 'cis',
+    securityHubControls: Array.from({ length: 14 }, (_, i) => `CloudWatch.${i + 1}`),
+    build: (app) => {
+      const stack = new Stack(app, stackName('cis'));
+      new CisMonitoringAlarms(stack, 'Cis', { emailAddresses: [EMAIL] });
+      return { stack, trailLogGroup: 'aws-controltower/CloudTrailLogs' };
     },
   },
 ];

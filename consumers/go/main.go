@@ -40,6 +40,24 @@ func NewLandingZoneSecurityStack(scope constructs.Construct, id string, props *L
 	return stack
 }
 
+// NewLandingZoneCisStack creates the CIS monitoring alarms, Security Hub CloudWatch.1 to .14 but the noisy .2, on one topic.
+func NewLandingZoneCisStack(scope constructs.Construct, id string, props *LandingZoneSecurityStackProps) awscdk.Stack {
+	stack := awscdk.NewStack(scope, &id, &props.StackProps)
+
+	cis := cdkrootusagealarm.NewCisMonitoringAlarms(stack, jsii.String("Cis"), &cdkrootusagealarm.CisMonitoringAlarmsProps{
+		EmailAddresses:  props.SecurityEmails,
+		MetricNamespace: jsii.String("LandingZone/CIS"),
+		ExcludeControls: &[]cdkrootusagealarm.CisControl{cdkrootusagealarm.CisControl_CLOUDWATCH_2},
+	})
+
+	awscdk.NewCfnOutput(stack, jsii.String("IamPolicyChangesTestCommand"), &awscdk.CfnOutputProps{
+		Description: jsii.String("Sets the IAM policy changes alarm (CloudWatch.4) to ALARM once"),
+		Value:       cis.AlarmFor(cdkrootusagealarm.CisControl_CLOUDWATCH_4).TestNotificationCommand(),
+	})
+
+	return stack
+}
+
 func main() {
 	defer jsii.Close()
 
@@ -48,6 +66,13 @@ func main() {
 	NewLandingZoneSecurityStack(app, "LandingZoneSecurity", &LandingZoneSecurityStackProps{
 		StackProps: awscdk.StackProps{
 			Description: jsii.String("Landing zone security: email on any use of a root user in the organization (CIS 4.3)"),
+		},
+		SecurityEmails: jsii.Strings("security@example.com", "cloud-platform@example.com"),
+	})
+
+	NewLandingZoneCisStack(app, "LandingZoneCis", &LandingZoneSecurityStackProps{
+		StackProps: awscdk.StackProps{
+			Description: jsii.String("Landing zone security: the CIS monitoring alarms (Security Hub CloudWatch.1 to .14 but .2)"),
 		},
 		SecurityEmails: jsii.Strings("security@example.com", "cloud-platform@example.com"),
 	})

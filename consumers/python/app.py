@@ -5,7 +5,7 @@ from typing import List
 import aws_cdk as cdk
 from constructs import Construct
 
-from cdk_root_usage_alarm import RootUsageAlarm
+from cdk_root_usage_alarm import CisControl, CisMonitoringAlarms, RootUsageAlarm
 
 
 class LandingZoneSecurityStack(cdk.Stack):
@@ -39,11 +39,39 @@ class LandingZoneSecurityStack(cdk.Stack):
         )
 
 
+class LandingZoneCisStack(cdk.Stack):
+    """The CIS monitoring alarms, Security Hub CloudWatch.1 to .14 but the noisy .2, on one topic."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, security_emails: List[str], **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+
+        self.cis = CisMonitoringAlarms(
+            self,
+            "Cis",
+            email_addresses=security_emails,
+            metric_namespace="LandingZone/CIS",
+            exclude_controls=[CisControl.CLOUDWATCH_2],
+        )
+
+        cdk.CfnOutput(
+            self,
+            "IamPolicyChangesTestCommand",
+            description="Sets the IAM policy changes alarm (CloudWatch.4) to ALARM once",
+            value=self.cis.alarm_for(CisControl.CLOUDWATCH_4).test_notification_command(),
+        )
+
+
 app = cdk.App()
 LandingZoneSecurityStack(
     app,
     "LandingZoneSecurity",
     security_emails=["security@example.com", "cloud-platform@example.com"],
     description="Landing zone security: email on any use of a root user in the organization (CIS 4.3)",
+)
+LandingZoneCisStack(
+    app,
+    "LandingZoneCis",
+    security_emails=["security@example.com", "cloud-platform@example.com"],
+    description="Landing zone security: the CIS monitoring alarms (Security Hub CloudWatch.1 to .14 but .2)",
 )
 app.synth()

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The landing-zone security stack, written as a TypeScript user of cdk-root-usage-alarm writes it.
 import { App, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
-import { RootUsageAlarm } from 'cdk-root-usage-alarm';
+import { CisControl, CisMonitoringAlarms, RootUsageAlarm } from 'cdk-root-usage-alarm';
 import { Construct } from 'constructs';
 
 interface LandingZoneSecurityStackProps extends StackProps {
@@ -32,9 +32,33 @@ class LandingZoneSecurityStack extends Stack {
   }
 }
 
+/** The CIS monitoring alarms, Security Hub CloudWatch.1 to .14 but the noisy .2, on one topic. */
+class LandingZoneCisStack extends Stack {
+  public readonly cis: CisMonitoringAlarms;
+
+  constructor(scope: Construct, id: string, props: LandingZoneSecurityStackProps) {
+    super(scope, id, props);
+
+    this.cis = new CisMonitoringAlarms(this, 'Cis', {
+      emailAddresses: props.securityEmails,
+      metricNamespace: 'LandingZone/CIS',
+      excludeControls: [CisControl.CLOUDWATCH_2],
+    });
+
+    new CfnOutput(this, 'IamPolicyChangesTestCommand', {
+      description: 'Sets the IAM policy changes alarm (CloudWatch.4) to ALARM once',
+      value: this.cis.alarmFor(CisControl.CLOUDWATCH_4).testNotificationCommand(),
+    });
+  }
+}
+
 const app = new App();
 new LandingZoneSecurityStack(app, 'LandingZoneSecurity', {
   securityEmails: ['security@example.com', 'cloud-platform@example.com'],
   description: 'Landing zone security: email on any use of a root user in the organization (CIS 4.3)',
+});
+new LandingZoneCisStack(app, 'LandingZoneCis', {
+  securityEmails: ['security@example.com', 'cloud-platform@example.com'],
+  description: 'Landing zone security: the CIS monitoring alarms (Security Hub CloudWatch.1 to .14 but .2)',
 });
 app.synth();

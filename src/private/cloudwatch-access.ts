@@ -80,3 +80,21 @@ export function denyGrantsExceptForAwsServicesStatement(): iam.PolicyStatement {
     conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
   });
 }
+
+/**
+ * Topics known to let CloudWatch alarms of this account publish: those an `AlarmTopic` created,
+ * and existing topics a `LogPatternAlarm` has already prepared (policy statement added, warning
+ * given). An alarm given such a topic neither adds the statement again nor repeats the warning,
+ * so that many alarms can share one topic.
+ */
+const preparedTopics = new WeakSet<object>();
+
+/** Records that the topic is ready for CloudWatch alarms (see `preparedTopics`). */
+export function markPreparedForCloudWatch(topic: object): void {
+  preparedTopics.add(topic);
+}
+
+/** Whether the topic is ready for CloudWatch alarms (see `preparedTopics`). */
+export function isPreparedForCloudWatch(topic: object): boolean {
+  return preparedTopics.has(topic);
+}

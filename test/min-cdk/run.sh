@@ -17,5 +17,5 @@ if [ "$(node -p "try { require('./$work/node_modules/aws-cdk-lib/package.json').
 fi
 cp -r src "$work/src"
 cp test/setup-env.ts test/min-cdk/expect-min-cdk.ts "$work/test/"
-cp test/root-usage-alarm.test.ts test/log-pattern-alarm.test.ts test/alarm-topic.test.ts "$work/test/"
+cp test/root-usage-alarm.test.ts test/log-pattern-alarm.test.ts test/alarm-topic.test.ts test/cis-monitoring-alarms.test.ts "$work/test/"
 npx jest --config test/min-cdk/jest.config.js --coverage=false --ci

@@ -19,6 +19,12 @@ public final class LandingZoneApp {
                         .build(),
                 List.of("security@example.com", "cloud-platform@example.com"));
 
+        new LandingZoneCisStack(app, "LandingZoneCis",
+                StackProps.builder()
+                        .description("Landing zone security: the CIS monitoring alarms (Security Hub CloudWatch.1 to .14 but .2)")
+                        .build(),
+                List.of("security@example.com", "cloud-platform@example.com"));
+
         app.synth();
     }
 }

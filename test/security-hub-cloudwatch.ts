@@ -1,16 +1,39 @@
 /**
- * An independent restatement of AWS Security Hub control CloudWatch.1 (CIS AWS Foundations 1.2
- * 3.3 / 1.4 4.3, "a log metric filter and alarm should exist for usage of the root user"),
- * checked against a synthesized CloudFormation template, plus what makes its alarm really reach
- * someone: CloudWatch alarms can publish to an encrypted topic only when the key policy and the
- * topic policy admit cloudwatch.amazonaws.com (otherwise the notification fails silently).
+ * An independent restatement of AWS Security Hub controls CloudWatch.1 to CloudWatch.14 (the CIS
+ * AWS Foundations 1.2.0 3.1-3.14 / 1.4.0 4.3-4.14 monitoring controls: "a log metric filter and
+ * alarm should exist for ..."), checked against a synthesized CloudFormation template, plus what
+ * makes each alarm really reach someone: CloudWatch alarms can publish to an encrypted topic only
+ * when the key policy and the topic policy admit cloudwatch.amazonaws.com (otherwise the
+ * notification fails silently).
  *
- * Written from the control's documentation, not from the library's source: nothing here is
- * imported from src/.
+ * Written from the controls' documentation, not from the library's source: nothing here is
+ * imported from src/. The patterns are copied from the remediation text of each control, AWS
+ * Security Hub User Guide, "Amazon CloudWatch controls"
+ * (https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html; archived
+ * source github.com/awsdocs/aws-security-hub-user-guide, doc_source/cloudwatch-controls.md,
+ * commit bda5bf7ddbdf498557b2ac6a538577528004e6d5). Each control "fails if the exact metric
+ * filters prescribed by CIS are not used. Additional fields or terms cannot be added".
  */
-/** The pattern Security Hub accepts, character for character. */
-export const CIS_ROOT_USAGE_PATTERN =
-  '{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}';
+/** The pattern of each control that Security Hub accepts, character for character. */
+export const SECURITY_HUB_PATTERNS: Readonly<Record<string, string>> = {
+  'CloudWatch.1': '{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}',
+  'CloudWatch.2': '{($.errorCode="*UnauthorizedOperation") || ($.errorCode="AccessDenied*")}',
+  'CloudWatch.3': '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }',
+  'CloudWatch.4': '{($.eventName=DeleteGroupPolicy) || ($.eventName=DeleteRolePolicy) || ($.eventName=DeleteUserPolicy) || ($.eventName=PutGroupPolicy) || ($.eventName=PutRolePolicy) || ($.eventName=PutUserPolicy) || ($.eventName=CreatePolicy) || ($.eventName=DeletePolicy) || ($.eventName=CreatePolicyVersion) || ($.eventName=DeletePolicyVersion) || ($.eventName=AttachRolePolicy) || ($.eventName=DetachRolePolicy) || ($.eventName=AttachUserPolicy) || ($.eventName=DetachUserPolicy) || ($.eventName=AttachGroupPolicy) || ($.eventName=DetachGroupPolicy)}',
+  'CloudWatch.5': '{($.eventName=CreateTrail) || ($.eventName=UpdateTrail) || ($.eventName=DeleteTrail) || ($.eventName=StartLogging) || ($.eventName=StopLogging)}',
+  'CloudWatch.6': '{($.eventName=ConsoleLogin) && ($.errorMessage="Failed authentication")}',
+  'CloudWatch.7': '{($.eventSource=kms.amazonaws.com) && (($.eventName=DisableKey) || ($.eventName=ScheduleKeyDeletion))}',
+  'CloudWatch.8': '{($.eventSource=s3.amazonaws.com) && (($.eventName=PutBucketAcl) || ($.eventName=PutBucketPolicy) || ($.eventName=PutBucketCors) || ($.eventName=PutBucketLifecycle) || ($.eventName=PutBucketReplication) || ($.eventName=DeleteBucketPolicy) || ($.eventName=DeleteBucketCors) || ($.eventName=DeleteBucketLifecycle) || ($.eventName=DeleteBucketReplication))}',
+  'CloudWatch.9': '{($.eventSource=config.amazonaws.com) && (($.eventName=StopConfigurationRecorder) || ($.eventName=DeleteDeliveryChannel) || ($.eventName=PutDeliveryChannel) || ($.eventName=PutConfigurationRecorder))}',
+  'CloudWatch.10': '{($.eventName=AuthorizeSecurityGroupIngress) || ($.eventName=AuthorizeSecurityGroupEgress) || ($.eventName=RevokeSecurityGroupIngress) || ($.eventName=RevokeSecurityGroupEgress) || ($.eventName=CreateSecurityGroup) || ($.eventName=DeleteSecurityGroup)}',
+  'CloudWatch.11': '{($.eventName=CreateNetworkAcl) || ($.eventName=CreateNetworkAclEntry) || ($.eventName=DeleteNetworkAcl) || ($.eventName=DeleteNetworkAclEntry) || ($.eventName=ReplaceNetworkAclEntry) || ($.eventName=ReplaceNetworkAclAssociation)}',
+  'CloudWatch.12': '{($.eventName=CreateCustomerGateway) || ($.eventName=DeleteCustomerGateway) || ($.eventName=AttachInternetGateway) || ($.eventName=CreateInternetGateway) || ($.eventName=DeleteInternetGateway) || ($.eventName=DetachInternetGateway)}',
+  'CloudWatch.13': '{($.eventName=CreateRoute) || ($.eventName=CreateRouteTable) || ($.eventName=ReplaceRoute) || ($.eventName=ReplaceRouteTableAssociation) || ($.eventName=DeleteRouteTable) || ($.eventName=DeleteRoute) || ($.eventName=DisassociateRouteTable)}',
+  'CloudWatch.14': '{($.eventName=CreateVpc) || ($.eventName=DeleteVpc) || ($.eventName=ModifyVpcAttribute) || ($.eventName=AcceptVpcPeeringConnection) || ($.eventName=CreateVpcPeeringConnection) || ($.eventName=DeleteVpcPeeringConnection) || ($.eventName=RejectVpcPeeringConnection) || ($.eventName=AttachClassicLinkVpc) || ($.eventName=DetachClassicLinkVpc) || ($.eventName=DisableVpcClassicLink) || ($.eventName=EnableVpcClassicLink)}',
+};
+
+/** The pattern of CloudWatch.1 (root usage). */
+export const CIS_ROOT_USAGE_PATTERN = SECURITY_HUB_PATTERNS['CloudWatch.1'];
 
 const CLOUDWATCH = 'cloudwatch.amazonaws.com';
 
@@ -30,7 +53,7 @@ interface PolicyStatement {
  * Checks that the template has, on the log group `trailLogGroup` (a name, or the template's
  * reference to a log group such as `{ Ref: ... }`):
  *
- * 1. a metric filter with exactly the CIS pattern, one metric transformation, no dimensions;
+ * 1. a metric filter with exactly the CIS pattern of CloudWatch.1, one metric transformation, no dimensions;
  * 2. an alarm on that metric (same name and namespace, no dimensions), statistic Sum, alarming
  *    from one event (>= 1, or > 0), actions enabled;
  * 3. among its alarm actions an SNS topic of the template with at least one subscription;
@@ -41,6 +64,18 @@ interface PolicyStatement {
  * @returns the problems; none when some filter, alarm and topic together pass.
  */
 export function checkCloudWatch1(template: CfnTemplate, trailLogGroup: unknown): string[] {
+  return checkCloudWatchControl(template, 'CloudWatch.1', trailLogGroup);
+}
+
+/**
+ * The same check as {@link checkCloudWatch1} for any of CloudWatch.1 to CloudWatch.14, with that
+ * control's exact pattern.
+ *
+ * @returns the problems; none when some filter, alarm and topic together pass.
+ */
+export function checkCloudWatchControl(template: CfnTemplate, controlId: string, trailLogGroup: unknown): string[] {
+  const expected = SECURITY_HUB_PATTERNS[controlId];
+  if (expected === undefined) throw new Error(`unknown control ${controlId}`);
   const resources = template.Resources ?? {};
   const filters = Object.entries(resources).filter(([, r]) =>
     r.Type === 'AWS::Logs::MetricFilter' && sameValue(r.Properties?.LogGroupName, trailLogGroup));
@@ -49,7 +84,7 @@ export function checkCloudWatch1(template: CfnTemplate, trailLogGroup: unknown):
   }
   const problems: string[] = [];
   for (const [filterId, filter] of filters) {
-    const chain = checkFilter(resources, filter.Properties ?? {});
+    const chain = checkFilter(resources, filter.Properties ?? {}, expected);
     if (chain.length === 0) return [];
     problems.push(...chain.map((problem) => `metric filter ${filterId}: ${problem}`));
   }
@@ -58,8 +93,8 @@ export function checkCloudWatch1(template: CfnTemplate, trailLogGroup: unknown):
 
 type Resources = NonNullable<CfnTemplate['Resources']>;
 
-function checkFilter(resources: Resources, filter: any): string[] {
-  if (filter.FilterPattern !== CIS_ROOT_USAGE_PATTERN) {
+function checkFilter(resources: Resources, filter: any, expected: string): string[] {
+  if (filter.FilterPattern !== expected) {
     return [`pattern ${JSON.stringify(filter.FilterPattern)} is not the exact CIS pattern`];
   }
   const transformations: any[] = filter.MetricTransformations ?? [];

@@ -1,12 +1,13 @@
 /**
- * Security Hub CloudWatch.1 / CIS 1.4 4.3 against the synthesized template of every variant,
- * with an independent checker (./security-hub-cloudwatch1.ts), and proof that the checker
- * rejects the mistakes that make the control fail or the alarm silent.
+ * Security Hub CloudWatch.1 (CIS 1.4 4.3) against the synthesized template of every variant, and
+ * CloudWatch.2 to .14 against the variants that create them, with an independent checker
+ * (./security-hub-cloudwatch.ts), and proof that the checker rejects the mistakes that make a
+ * control fail or an alarm silent.
  */
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { CfnTemplate, checkCloudWatch1, CIS_ROOT_USAGE_PATTERN } from './security-hub-cloudwatch1';
+import { CfnTemplate, checkCloudWatch1, checkCloudWatchControl, CIS_ROOT_USAGE_PATTERN, SECURITY_HUB_PATTERNS } from './security-hub-cloudwatch';
 import { VARIANTS } from './variants';
 
 test.each(VARIANTS)('passes CloudWatch.1, variant $name', (variant) => {
@@ -15,6 +16,67 @@ test.each(VARIANTS)('passes CloudWatch.1, variant $name', (variant) => {
 
   // THEN
   expect(checkCloudWatch1(Template.fromStack(stack).toJSON(), trailLogGroup)).toEqual([]);
+});
+
+const CONTROL_CASES = VARIANTS.flatMap((variant) => (variant.securityHubControls ?? ['CloudWatch.1'])
+  .map((control): [string, string, typeof variant] => [variant.name, control, variant]));
+
+test.each(CONTROL_CASES)('variant %s passes %s', (_name, control, variant) => {
+  // GIVEN
+  const { stack, trailLogGroup } = variant.build(new App());
+
+  // THEN
+  expect(checkCloudWatchControl(Template.fromStack(stack).toJSON(), control, trailLogGroup)).toEqual([]);
+});
+
+describe('the checker on the whole CIS set', () => {
+  const cisVariant = VARIANTS.find((variant) => variant.name === 'cis')!;
+  const { stack, trailLogGroup } = cisVariant.build(new App());
+  const template: CfnTemplate = Template.fromStack(stack).toJSON();
+  const controls = Object.keys(SECURITY_HUB_PATTERNS);
+
+  test('covers fourteen controls', () => {
+    expect(controls).toEqual(Array.from({ length: 14 }, (_, i) => `CloudWatch.${i + 1}`));
+  });
+
+  /** The template with one character of the control's pattern changed (a space added after the first "("/"{"). */
+  function withOneCharacterChanged(control: string): CfnTemplate {
+    const copy = JSON.parse(JSON.stringify(template));
+    let changed = 0;
+    for (const resource of Object.values<any>(copy.Resources)) {
+      if (resource.Type === 'AWS::Logs::MetricFilter' && resource.Properties.FilterPattern === SECURITY_HUB_PATTERNS[control]) {
+        resource.Properties.FilterPattern = resource.Properties.FilterPattern.replace(/^\{/, '{ ');
+        changed++;
+      }
+    }
+    expect(changed).toBe(1);
+    return copy;
+  }
+
+  test.each(controls)('fails %s when one character of its pattern changes, and only that control', (control) => {
+    const changed = withOneCharacterChanged(control);
+    expect(checkCloudWatchControl(changed, control, trailLogGroup))
+      .toEqual(expect.arrayContaining([expect.stringMatching(/is not the exact CIS pattern/)]));
+    for (const other of controls.filter((c) => c !== control)) {
+      expect(checkCloudWatchControl(changed, other, trailLogGroup)).toEqual([]);
+    }
+  });
+
+  test.each(controls)('fails %s when its alarm uses Average', (control) => {
+    const copy = JSON.parse(JSON.stringify(template));
+    const filter = Object.values<any>(copy.Resources).find((r) => r.Type === 'AWS::Logs::MetricFilter'
+      && r.Properties.FilterPattern === SECURITY_HUB_PATTERNS[control]);
+    const metricName = filter.Properties.MetricTransformations[0].MetricName;
+    for (const resource of Object.values<any>(copy.Resources)) {
+      if (resource.Type === 'AWS::CloudWatch::Alarm' && resource.Properties.MetricName === metricName) resource.Properties.Statistic = 'Average';
+    }
+    expect(checkCloudWatchControl(copy, control, trailLogGroup))
+      .toEqual(expect.arrayContaining([expect.stringMatching(/statistic is Average, not Sum/)]));
+  });
+
+  test('rejects an unknown control', () => {
+    expect(() => checkCloudWatchControl(template, 'CloudWatch.15', trailLogGroup)).toThrow(/unknown control/);
+  });
 });
 
 describe('the checker', () => {
