@@ -96,6 +96,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/integ-runner@2.197.10',
     // The CDK CLI, to synthesize the example app as a user would.
     'aws-cdk@2.1115.1',
+    // The event-notifier Lambda handler (src/event-notifier.lambda.ts): the AWS SDK v3 clients it
+    // uses come with the Lambda Node.js runtime and are not bundled; here they give types and let
+    // the handler tests mock them (aws-sdk-client-mock).
+    '@aws-sdk/client-sns@^3',
+    '@aws-sdk/client-organizations@^3',
+    '@types/aws-lambda@^8',
+    'aws-sdk-client-mock@^4',
+    'aws-sdk-client-mock-jest@^4',
   ],
 
   tsconfigDev: {
