@@ -2,7 +2,10 @@
 // this function publishes one readable message per account and root session to the alarm's
 // SNS topic. The logic is in ./private/event-notifier (pure, tested); this file only wires the
 // environment and the AWS SDK v3 clients that the Lambda Node.js runtime provides.
+// The Lambda Node.js runtime provides AWS SDK v3: a dev dependency here (types, tests), never bundled.
+// eslint-disable-next-line import/no-extraneous-dependencies
 import { DescribeAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+// eslint-disable-next-line import/no-extraneous-dependencies
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { CloudWatchLogsEvent } from 'aws-lambda';
 import { BatchResult, notifyBatch } from './private/event-notifier/notify';

@@ -25,6 +25,8 @@ export interface RootEvent {
   readonly accessKeyId: string;
   /** userIdentity.sessionContext.assumedRoot === "true". */
   readonly assumedRoot: boolean;
+  /** userIdentity.sessionContext.attributes.creationDate: when the session's credentials were issued. */
+  readonly sessionCreationDate: string;
   /** userIdentity.sessionContext.attributes.mfaAuthenticated. */
   readonly mfaAuthenticated: string;
   /** ConsoleLogin only: responseElements.ConsoleLogin ("Success" / "Failure"). */
@@ -96,6 +98,7 @@ export function parseCloudTrailRecord(message: string): RootEvent | SkipReason {
     identityArn: str(identity.arn),
     accessKeyId: str(identity.accessKeyId),
     assumedRoot: sessionContext.assumedRoot === 'true',
+    sessionCreationDate: str(obj(sessionContext.attributes).creationDate),
     mfaAuthenticated: str(obj(sessionContext.attributes).mfaAuthenticated),
     consoleLoginResult: str(response.ConsoleLogin),
     mfaUsed: str(obj(r.additionalEventData).MFAUsed),

@@ -8,13 +8,14 @@ export interface NotifierDeps {
   readonly topicArn: string;
   readonly alarmName: string;
   readonly region: string;
+  /** Message bounds; DEFAULT_LIMITS when absent. */
+  readonly limits?: RenderLimits;
   /** Publishes one message; rejects when SNS does. */
   publish(input: { TopicArn: string; Subject: string; Message: string; MessageStructure: 'json' }): Promise<void>;
   /** The account's name (Organizations DescribeAccount); rejects on any error. */
   describeAccount(accountId: string): Promise<string | undefined>;
   /** Structured log lines (console.log / console.warn in Lambda). */
   log(level: 'info' | 'warn' | 'error', message: string, details?: Record<string, unknown>): void;
-  readonly limits?: RenderLimits;
 }
 
 /** What one invocation did. */

@@ -122,15 +122,17 @@ const INSIGHTS_FIELDS = 'fields @timestamp, recipientAccountId, eventSource, eve
 
 /** The Logs Insights query for every event of the group's session. */
 export function sessionQuery(group: EventGroup): string {
-  if (group.sessionKey.startsWith('key:')) {
-    const key = insightsString(group.sessionKey.slice(4));
-    return `${INSIGHTS_FIELDS}\n| filter userIdentity.accessKeyId = ${key} or responseElements.credentials.accessKeyId = ${key}\n| sort @timestamp asc`;
+  const clauses: string[] = [];
+  if (group.accessKeys.length > 0) {
+    const keys = `[${group.accessKeys.map(insightsString).join(', ')}]`;
+    clauses.push(`userIdentity.accessKeyId in ${keys} or responseElements.credentials.accessKeyId in ${keys}`);
   }
-  if (group.sessionKey.startsWith('ip:')) {
-    return `${INSIGHTS_FIELDS}\n| filter userIdentity.type = "Root" and recipientAccountId = ${insightsString(group.accountId)}`
-      + ` and sourceIPAddress = ${insightsString(group.sessionKey.slice(3))}\n| sort @timestamp asc`;
+  if (group.signInIp !== '') {
+    clauses.push(`(userIdentity.type = "Root" and recipientAccountId = ${insightsString(group.accountId)}`
+      + ` and sourceIPAddress = ${insightsString(group.signInIp)})`);
   }
-  return eventQuery(group.events[0].event);
+  if (clauses.length === 0) return eventQuery(group.events[0].event);
+  return `${INSIGHTS_FIELDS}\n| filter ${clauses.join(' or ')}\n| sort @timestamp asc`;
 }
 
 /** The Logs Insights query for one event. */
@@ -272,7 +274,7 @@ function renderChat(
       keywords: distinct(['root-usage', group.headlineKind, group.accountId]),
     },
     metadata: {
-      threadId: truncateChars(`root-usage-${group.accountId}-${group.sessionKey}`, 128),
+      threadId: truncateChars(`root-usage-${group.accountId}-${group.accessKeys[0] ?? group.signInIp ?? group.events[0].event.eventId}`, 128),
       summary: r.subject,
       eventType: 'RootUsage',
     },
@@ -292,7 +294,11 @@ export function renderWithinLimit(group: EventGroup, ctx: RenderContext, limits:
     if (current.rawEventBytes > 512) {
       current = { ...current, rawEventBytes: Math.floor(current.rawEventBytes / 2) };
     } else if (current.maxEvents > 1 || current.maxChatEvents > 1) {
-      current = { ...current, maxEvents: Math.max(1, Math.floor(current.maxEvents / 2)), maxChatEvents: Math.max(1, Math.floor(current.maxChatEvents / 2)) };
+      current = {
+        ...current,
+        maxEvents: Math.max(1, Math.floor(current.maxEvents / 2)),
+        maxChatEvents: Math.max(1, Math.floor(current.maxChatEvents / 2)),
+      };
     } else {
       return rendered; // one event, 512 bytes of raw JSON and 1,000-character fields: cannot exceed the limit
     }
