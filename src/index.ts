@@ -1,3 +1,4 @@
 export * from './alarm-topic';
+export * from './event-notifier';
 export * from './log-pattern-alarm';
 export * from './root-usage-alarm';
