@@ -12,7 +12,7 @@ export function toSubjectText(s: string): string {
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '') // accents dropped after decomposition: "Zürich" -> "Zurich"
     .replace(/[\u0000-\u001f\u007f\u0080-\u009f\u2028\u2029]/g, ' ')
-    .replace(/[^\x20-\x7e]/g, '?')
+    .replace(/[^\x20-\x7e]/gu, '?')
     .replace(/ {2,}/g, ' ')
     .trim();
 }
