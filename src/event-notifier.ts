@@ -237,7 +237,7 @@ export class EventNotifier extends Construct {
     this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
       alarmDescription:
         'The root-usage event notifier function failed: event details are not being delivered; the root-usage alarm ' +
-        'still works. CloudWatch Logs retries a failed batch twice, then sends it to the failure queue. ' +
+        'still works. Lambda retries a failed batch twice, then sends it to the failure queue. ' +
         'See the function\'s log group for the error.',
       metric: fn.metricErrors({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) }),
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
