@@ -1,7 +1,7 @@
 import { loadVectors, VECTOR_FILES } from './event-notifier/payload';
 import { matchesFilterPattern, parseFilterPattern } from './filter-pattern';
-import { ROOT_EVENT_NOTIFICATION_PATTERN } from '../src/private/root-event-pattern';
 import { RootUsageAlarm } from '../src';
+import { ROOT_EVENT_NOTIFICATION_PATTERN } from '../src/private/root-event-pattern';
 
 // The subscription filter pattern of the event notifier, through the project's filter-pattern
 // evaluator, against every vector: the shared ones (test/vectors/*.json) and the notifier's own
