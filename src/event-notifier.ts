@@ -127,6 +127,8 @@ export class EventNotifier extends Construct {
       },
     });
     this.function = fn;
+    // lambda.Function adds a DependsOn on the role that its Role GetAtt already implies (cfn-lint W3005).
+    (fn.node.defaultChild as lambda.CfnFunction).addDeletionOverride('DependsOn');
 
     // Its log group, created here (before any invocation), encrypted, kept a year.
     const functionLogGroupName = `/aws/lambda/${fn.functionName}`;
