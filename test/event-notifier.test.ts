@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -359,5 +361,20 @@ describe('EventNotifier on its own', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: { TOPIC_ARN: { Ref: Match.stringLikeRegexp('^Topic') }, ALARM_NAME: Match.absent() } },
     });
+  });
+});
+
+describe('the bundled handler', () => {
+  const bundle = fs.readFileSync(path.join(__dirname, '..', 'assets', 'event-notifier.lambda', 'index.js'), 'utf-8');
+
+  test('leaves the AWS SDK v3 of the Lambda runtime external, and bundles nothing else that must be installed', () => {
+    const required = [...bundle.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]).sort();
+    expect(required).toEqual(['@aws-sdk/client-organizations', '@aws-sdk/client-sns', 'zlib']);
+    // No copy of the SDK's own code (its Smithy client core) inside the bundle.
+    expect(bundle).not.toMatch(/@smithy\/smithy-client|class SNSClient/);
+  });
+
+  test('exports the handler the function is configured with (index.handler)', () => {
+    expect(bundle).toMatch(/handler: \(\) => handler/);
   });
 });
