@@ -18,6 +18,10 @@ describe('ROOT_EVENT_NOTIFICATION_PATTERN', () => {
     expect(ROOT_EVENT_NOTIFICATION_PATTERN.length).toBeLessThanOrEqual(1024);
   });
 
+  test('is what RootUsageAlarm exposes and subscribes with', () => {
+    expect(RootUsageAlarm.EVENT_NOTIFICATION_PATTERN).toBe(ROOT_EVENT_NOTIFICATION_PATTERN);
+  });
+
   test('contains the CIS expression unchanged', () => {
     expect(ROOT_EVENT_NOTIFICATION_PATTERN).toContain(CIS.slice(1, -1));
   });
