@@ -441,10 +441,17 @@ describe('size: the message stays well inside SNS\'s 256 KB', () => {
   });
 
   test('200 events with very long fields still fit', async () => {
-    const burst = consoleSessionBurst(200).map((r) => ({ ...r, userAgent: 'x'.repeat(5000), errorMessage: 'y'.repeat(5000), errorCode: 'AccessDenied' }));
+    // (the actions only: the sign-in stays a sign-in, so the session stays one group)
+    const burst = consoleSessionBurst(200).map((r, i) => (i === 0 ? r : {
+      ...r, userAgent: 'x'.repeat(5000), errorMessage: 'y'.repeat(5000), errorCode: 'AccessDenied', eventSource: `${'s'.repeat(5000)}.amazonaws.com`, eventName: 'N'.repeat(500),
+    }));
     await handler(subscriptionEvent(burst));
     const p = only();
     expect(Buffer.byteLength(p.input.Message!, 'utf8')).toBeLessThanOrEqual(200 * 1024);
-    expect(p.chat.content.description.length).toBeLessThanOrEqual(3500);
+    expect(p.chat.content.description.length).toBeLessThanOrEqual(3000);
+    // Fewer events listed in chat than the usual 10, and the rest counted.
+    const bullets = p.chat.content.description.split('\n').filter((x: string) => x.startsWith('• ')).length;
+    expect(bullets).toBeLessThan(10);
+    expect(p.chat.content.description).toMatch(new RegExp(`\n…and ${200 - bullets} more events$`));
   });
 });

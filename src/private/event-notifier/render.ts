@@ -33,8 +33,8 @@ export const DEFAULT_LIMITS: RenderLimits = { maxEvents: 20, rawEventBytes: 16 *
 /** SNS's maximum message size is 256 KiB; the notifier stays well inside it. */
 export const MAX_MESSAGE_BYTES = 200 * 1024;
 
-/** The chat notification's description is kept under this many characters. */
-export const MAX_CHAT_DESCRIPTION_CHARS = 3500;
+/** The chat description stays within the 3,000 characters of a Slack section block (the custom-notification schema limits could not be confirmed). */
+export const MAX_CHAT_DESCRIPTION_CHARS = 3000;
 
 /** One SNS publish: subject and the `MessageStructure: 'json'` message. */
 export interface RenderedMessage {
