@@ -413,6 +413,22 @@ describe('account names: never a failure', () => {
   });
 });
 
+describe('chat markdown cannot be hijacked by record values or account names', () => {
+  test('mentions, links and inline-code breaks are neutralized', async () => {
+    organizations.on(DescribeAccountCommand).resolves({ Account: { Id: '111122223333', Name: '<!channel> `rm` <https://evil.example|click> & co' } });
+    const r = record('root-console-login-failure');
+    r.additionalEventData.MFAUsed = '<!here>';
+    await handler(subscriptionEvent([r]));
+    const p = only();
+    const chatText = JSON.stringify(p.chat);
+    expect(chatText).not.toMatch(/[<>&]/);
+    expect(p.chat.content.description).toContain('*Account:* 111122223333 (‹!channel› \'rm\' ‹https://evil.example|click› + co)');
+    expect(p.chat.content.description).toContain('Console sign-in failed (MFA used: ‹!here›)');
+    // The email keeps the name as it is (plain text, one line).
+    expect(lines(p.email)).toContain('Account:     111122223333 (<!channel> `rm` <https://evil.example|click> & co)');
+  });
+});
+
 describe('publishing failures propagate (Lambda retries, then the on-failure destination)', () => {
   test('every group is attempted, then the handler rejects', async () => {
     // GIVEN SNS refusing the first of two messages

@@ -219,9 +219,13 @@ export function renderGroup(group: EventGroup, ctx: RenderContext, limits: Rende
   return { subject, email, chat, message };
 }
 
-function md(s: string): string {
-  // client-markdown: keep values from breaking out of inline code.
-  return s.replace(/`/g, "'");
+/**
+ * A value from a record or an account name, made inert for client-markdown: no backtick to break
+ * out of inline code, no `<` / `>` (Slack reads `<!channel>`, `<@U123>` and `<url|text>` as
+ * mentions and links), no `&` entities.
+ */
+export function md(s: string): string {
+  return s.replace(/`/g, "'").replace(/</g, '‹').replace(/>/g, '›').replace(/&/g, '+');
 }
 
 function renderChat(
@@ -241,7 +245,7 @@ function renderChat(
   for (const c of listed) {
     const e = c.event;
     const err = e.errorCode !== '' ? ` error \`${md(oneLine(e.errorCode, 100))}\`` : '';
-    eventLines.push(`• \`${md(oneLine(e.eventTime, 40))}\` \`${md(oneLine(e.eventName, 100))}\` (${md(oneLine(e.eventSource, 100))}) in ${md(oneLine(e.awsRegion, 30))} from \`${md(oneLine(e.sourceIp, 100))}\`${err}: ${describeEvent(e, c.kind)}`);
+    eventLines.push(`• \`${md(oneLine(e.eventTime, 40))}\` \`${md(oneLine(e.eventName, 100))}\` (${md(oneLine(e.eventSource, 100))}) in ${md(oneLine(e.awsRegion, 30))} from \`${md(oneLine(e.sourceIp, 100))}\`${err}: ${md(describeEvent(e, c.kind))}`);
   }
   let description = `${head.join('\n')}\n${eventLines.join('\n')}`;
   const more = group.events.length - listed.length;
@@ -268,14 +272,14 @@ function renderChat(
     id: truncateChars(`${group.accountId}-${group.events[0].event.eventId}`, 128),
     content: {
       textType: 'client-markdown',
-      title: `:rotating_light: ${r.subject}`,
+      title: `:rotating_light: ${md(r.subject)}`,
       description,
       nextSteps,
       keywords: distinct(['root-usage', group.headlineKind, group.accountId]),
     },
     metadata: {
       threadId: truncateChars(`root-usage-${group.accountId}-${group.accessKeys[0] ?? group.signInIp ?? group.events[0].event.eventId}`, 128),
-      summary: r.subject,
+      summary: md(r.subject),
       eventType: 'RootUsage',
     },
   };
