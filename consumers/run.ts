@@ -1,8 +1,8 @@
 /**
  * Consumer tests: for each language, install the package that `npx projen package-all` built in
  * dist/ into the consumer app under consumers/<language>, the way a user of that language installs
- * it; synthesize the app; and compare its template with the reference template synthesized here
- * from examples/landing-zone/stack.ts. Only CDK metadata is ignored in the comparison.
+ * it; synthesize the app; and compare each of its stack templates with the reference synthesized
+ * here from TypeScript (REFERENCE_STACKS). Only CDK metadata is ignored in the comparison.
  *
  * Usage: ts-node --project tsconfig.dev.json consumers/run.ts [typescript|python|java|go ...]
  * (`npx projen test:consumers`, or `test:consumers:<language>`). Nothing here calls AWS.
@@ -20,10 +20,22 @@ const DIST = path.join(ROOT, 'dist');
 const CONSUMERS = __dirname;
 const VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8')).version;
 
-/** The stack every consumer app defines, with the same props. */
-const STACK_ID = 'LandingZoneSecurity';
-const STACK_DESCRIPTION = 'Landing zone security: email on any use of a root user in the organization (CIS 4.3)';
 const SECURITY_EMAILS = ['security@example.com', 'cloud-platform@example.com'];
+
+/**
+ * The stacks every consumer app synthesizes, each by its stack ID, and how the reference builds it
+ * from TypeScript (the example app's classes and `src/`). Every consumer app must synthesize exactly
+ * these stacks, env-agnostic; each template is compared with its reference. To add a variant (a
+ * feature switched on, another construct), add an entry here and the same stack to every consumer
+ * app in consumers/<language>.
+ */
+const REFERENCE_STACKS: Record<string, (app: App, id: string) => void> = {
+  LandingZoneSecurity: (app, id) => new LandingZoneSecurityStack(app, id, {
+    securityEmails: SECURITY_EMAILS,
+    description: 'Landing zone security: email on any use of a root user in the organization (CIS 4.3)',
+  }),
+};
+const STACK_IDS = Object.keys(REFERENCE_STACKS).sort();
 
 // Every template must be env-agnostic, and nothing may probe the EC2 metadata address.
 for (const name of ['CDK_DEFAULT_ACCOUNT', 'CDK_DEFAULT_REGION', 'CDK_OUTDIR', 'CDK_CONTEXT_JSON']) {
@@ -153,42 +165,59 @@ function canonicalJson(value: unknown): string {
 }
 
 /**
- * Reads the stack template synthesized into `outdir`, without CDK metadata, as canonical JSON;
- * throws unless the cloud assembly has the stack, env-agnostic.
+ * Reads the stack templates synthesized into `outdir`, each without CDK metadata, as canonical
+ * JSON by stack ID; throws unless the cloud assembly has exactly the stacks of REFERENCE_STACKS,
+ * each env-agnostic.
  */
-function readTemplate(outdir: string): string {
+function readTemplates(outdir: string): Record<string, string> {
   const manifest = JSON.parse(fs.readFileSync(required(path.join(outdir, 'manifest.json'), 'the app synthesized nothing'), 'utf-8'));
-  const environment = manifest.artifacts?.[STACK_ID]?.environment;
-  if (environment !== 'aws://unknown-account/unknown-region') {
-    throw new Error(`stack ${STACK_ID} must be synthesized env-agnostic, found environment ${environment}`);
+  const stacks = Object.entries<any>(manifest.artifacts ?? {})
+    .filter(([, artifact]) => artifact.type === 'aws:cloudformation:stack')
+    .map(([id]) => id)
+    .sort();
+  if (JSON.stringify(stacks) !== JSON.stringify(STACK_IDS)) {
+    throw new Error(`the app must synthesize the stacks ${STACK_IDS.join(', ')}; found ${stacks.join(', ') || 'none'}`);
   }
-  const file = required(path.join(outdir, `${STACK_ID}.template.json`), `the app synthesized no stack ${STACK_ID}`);
-  return canonicalJson(withoutCdkMetadata(JSON.parse(fs.readFileSync(file, 'utf-8'))));
+  const templates: Record<string, string> = {};
+  for (const id of STACK_IDS) {
+    const environment = manifest.artifacts[id].environment;
+    if (environment !== 'aws://unknown-account/unknown-region') {
+      throw new Error(`stack ${id} must be synthesized env-agnostic, found environment ${environment}`);
+    }
+    const file = required(path.join(outdir, `${id}.template.json`), `the app synthesized no template for stack ${id}`);
+    templates[id] = canonicalJson(withoutCdkMetadata(JSON.parse(fs.readFileSync(file, 'utf-8'))));
+  }
+  return templates;
 }
 
-/** The reference: the stack of examples/landing-zone/stack.ts with the consumers' props, no env. */
-function synthesizeReference(): string {
+/** The reference: every stack of REFERENCE_STACKS, synthesized here from TypeScript, no env. */
+function synthesizeReference(): Record<string, string> {
   const outdir = path.join(CONSUMERS, '.work', 'reference', 'cdk.out');
   fs.rmSync(outdir, { recursive: true, force: true });
   const app = new App({ outdir });
-  new LandingZoneSecurityStack(app, STACK_ID, { securityEmails: SECURITY_EMAILS, description: STACK_DESCRIPTION });
+  for (const id of STACK_IDS) {
+    REFERENCE_STACKS[id](app, id);
+  }
   app.synth();
-  return readTemplate(outdir);
+  return readTemplates(outdir);
 }
 
-/** Fails with a unified diff when the consumer's template is not the reference. */
-function compare(language: string, reference: string, actual: string): void {
-  if (actual === reference) {
+/** Fails with a unified diff per stack whose template in the consumer's app is not the reference. */
+function compare(language: string, reference: Record<string, string>, actual: Record<string, string>): void {
+  const differing = STACK_IDS.filter((id) => actual[id] !== reference[id]);
+  if (differing.length === 0) {
     return;
   }
   const dir = path.join(CONSUMERS, language, '.work');
-  const referenceFile = path.join(dir, 'reference.template.json');
-  const actualFile = path.join(dir, `${language}.template.json`);
-  fs.writeFileSync(referenceFile, reference);
-  fs.writeFileSync(actualFile, actual);
-  spawnSync('diff', ['-u', '--label', 'reference (examples/landing-zone/stack.ts)', referenceFile,
-    '--label', `${language} consumer`, actualFile], { stdio: 'inherit' });
-  throw new Error(`the ${language} consumer's template differs from the reference: diff above, files in ${path.relative(ROOT, dir)} `
+  for (const id of differing) {
+    const referenceFile = path.join(dir, `${id}.reference.template.json`);
+    const actualFile = path.join(dir, `${id}.${language}.template.json`);
+    fs.writeFileSync(referenceFile, reference[id]);
+    fs.writeFileSync(actualFile, actual[id]);
+    spawnSync('diff', ['-u', '--label', `reference ${id}`, referenceFile,
+      '--label', `${language} consumer ${id}`, actualFile], { stdio: 'inherit' });
+  }
+  throw new Error(`the ${language} consumer's template of ${differing.join(', ')} differs from the reference: diff above, files in ${path.relative(ROOT, dir)} `
     + '(if src/ changed since dist/ was built: npx projen compile && npx projen package-all)');
 }
 
@@ -202,7 +231,7 @@ function main(): void {
 
   let start = Date.now();
   const reference = synthesizeReference();
-  console.log(`reference template synthesized from examples/landing-zone/stack.ts in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+  console.log(`reference templates (${STACK_IDS.join(', ')}) synthesized in ${((Date.now() - start) / 1000).toFixed(1)} s`);
 
   const results: { language: string; seconds: number; error?: string }[] = [];
   for (const language of languages) {
@@ -213,13 +242,13 @@ function main(): void {
       const outdir = path.join(CONSUMERS, language, '.work', 'cdk.out');
       fs.rmSync(outdir, { recursive: true, force: true });
       CONSUMER_APPS[language](outdir);
-      compare(language, reference, readTemplate(outdir));
+      compare(language, reference, readTemplates(outdir));
     } catch (e) {
       error = (e as Error).message;
     }
     const seconds = (Date.now() - start) / 1000;
     results.push({ language, seconds, error });
-    console.log(error ? `=== ${language}: FAILED after ${seconds.toFixed(1)} s: ${error}` : `=== ${language}: template matches the reference (${seconds.toFixed(1)} s)`);
+    console.log(error ? `=== ${language}: FAILED after ${seconds.toFixed(1)} s: ${error}` : `=== ${language}: every template matches its reference (${seconds.toFixed(1)} s)`);
   }
 
   console.log('\nConsumer tests:');

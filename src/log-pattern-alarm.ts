@@ -1,4 +1,4 @@
-import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,6 +8,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { AlarmTopic } from './alarm-topic';
 import { EventNotifier } from './event-notifier';
+import * as cli from './private/cli-commands';
 import { cloudWatchPublishStatement } from './private/cloudwatch-access';
 import { deployedLength, logsInsightsLink } from './private/insights-link';
 import { PropValidator } from './private/validation';
@@ -215,6 +216,9 @@ export class LogPatternAlarm extends Construct {
    */
   public readonly eventNotifier?: EventNotifier;
 
+  /** The alarm's name where known at synthesis (the `alarmName` given), else its reference. */
+  private readonly alarmNameForCommands: string;
+
   constructor(scope: Construct, id: string, props: LogPatternAlarmProps) {
     super(scope, id);
     const validate = new PropValidator(`${this.constructor.name} at ${this.node.path}`);
@@ -286,6 +290,7 @@ export class LogPatternAlarm extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       actionsEnabled: true,
     });
+    this.alarmNameForCommands = props.alarmName ?? this.alarm.alarmName;
 
     if (props.topic) {
       this.topic = props.topic;
@@ -311,7 +316,7 @@ export class LogPatternAlarm extends Construct {
         filterPattern: props.eventFilterPattern ?? props.filterPattern,
         topic: this.topic,
         topicEncryptionKey: this.encryptionKey,
-        alarmName: this.alarm.alarmName,
+        alarmName: this.alarmNameForCommands,
       });
     }
   }
@@ -332,6 +337,36 @@ export class LogPatternAlarm extends Construct {
       );
     }
     return description;
+  }
+
+  /**
+   * The AWS CLI command that proves the notification path of the deployed alarm without any
+   * matching event: `aws cloudwatch set-alarm-state` to ALARM, so the alarm notifies its topic
+   * exactly as it would on a real event (each confirmed subscriber gets the "ALARM: ..." email).
+   * With no matching events the alarm returns to OK at its next evaluation, within about a minute,
+   * and with `notifyOnRecovery` sends the OK notification too.
+   *
+   * Run it with credentials for the account that owns the alarm. Put it in a `CfnOutput` to have
+   * it printed after `cdk deploy`; the construct adds no output of its own.
+   *
+   * @returns a shell command; where the alarm name or region are only known at deployment, a
+   * string with tokens that CloudFormation resolves (in a `CfnOutput`, for example)
+   */
+  public testNotificationCommand(): string {
+    return cli.setAlarmStateCommand(this.alarmNameForCommands, Stack.of(this.alarm).region);
+  }
+
+  /**
+   * The AWS CLI command that lists the alarm's latest action history items, newest first:
+   * whether each notification reached the topic ("Successfully executed action ...") or why not
+   * ("Failed to execute action ... Received error: ..."). Run it a minute after
+   * {@link testNotificationCommand}.
+   *
+   * @returns a shell command; a string with tokens where the alarm name or region are only known
+   * at deployment
+   */
+  public actionHistoryCommand(): string {
+    return cli.actionHistoryCommand(this.alarmNameForCommands, Stack.of(this.alarm).region);
   }
 
   private prepareExistingTopic(topic: sns.ITopic, emailAddresses: string[]): void {

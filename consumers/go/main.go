@@ -19,11 +19,22 @@ type LandingZoneSecurityStackProps struct {
 func NewLandingZoneSecurityStack(scope constructs.Construct, id string, props *LandingZoneSecurityStackProps) awscdk.Stack {
 	stack := awscdk.NewStack(scope, &id, &props.StackProps)
 
-	cdkrootusagealarm.NewRootUsageAlarm(stack, jsii.String("RootUsage"), &cdkrootusagealarm.RootUsageAlarmProps{
+	rootUsage := cdkrootusagealarm.NewRootUsageAlarm(stack, jsii.String("RootUsage"), &cdkrootusagealarm.RootUsageAlarmProps{
 		// LogGroupName defaults to "aws-controltower/CloudTrailLogs"
 		EmailAddresses:  props.SecurityEmails,
 		MetricNamespace: jsii.String("LandingZone/Security"),
 		AlarmName:       jsii.String("landing-zone-root-usage"),
+	})
+
+	// After `cdk deploy`: prove that a notification reaches every confirmed recipient.
+	awscdk.NewCfnOutput(stack, jsii.String("TestNotificationCommand"), &awscdk.CfnOutputProps{
+		Description: jsii.String("Sets the root-usage alarm to ALARM once: every confirmed recipient gets the alarm email; " +
+			"the alarm returns to OK within about a minute"),
+		Value: rootUsage.TestNotificationCommand(),
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("ActionHistoryCommand"), &awscdk.CfnOutputProps{
+		Description: jsii.String("Lists the alarm's latest notifications and whether each reached the topic"),
+		Value:       rootUsage.ActionHistoryCommand(),
 	})
 
 	return stack

@@ -23,6 +23,21 @@ class LandingZoneSecurityStack(cdk.Stack):
             alarm_name="landing-zone-root-usage",
         )
 
+        # After `cdk deploy`: prove that a notification reaches every confirmed recipient.
+        cdk.CfnOutput(
+            self,
+            "TestNotificationCommand",
+            description="Sets the root-usage alarm to ALARM once: every confirmed recipient gets the alarm email; "
+            "the alarm returns to OK within about a minute",
+            value=self.root_usage.test_notification_command(),
+        )
+        cdk.CfnOutput(
+            self,
+            "ActionHistoryCommand",
+            description="Lists the alarm's latest notifications and whether each reached the topic",
+            value=self.root_usage.action_history_command(),
+        )
+
 
 app = cdk.App()
 LandingZoneSecurityStack(

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The landing-zone security stack, written as a TypeScript user of cdk-root-usage-alarm writes it.
-import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { App, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { RootUsageAlarm } from 'cdk-root-usage-alarm';
 import { Construct } from 'constructs';
 
@@ -19,6 +19,15 @@ class LandingZoneSecurityStack extends Stack {
       emailAddresses: props.securityEmails,
       metricNamespace: 'LandingZone/Security',
       alarmName: 'landing-zone-root-usage',
+    });
+
+    new CfnOutput(this, 'TestNotificationCommand', {
+      description: 'Sets the root-usage alarm to ALARM once: every confirmed recipient gets the alarm email; the alarm returns to OK within about a minute',
+      value: this.rootUsage.testNotificationCommand(),
+    });
+    new CfnOutput(this, 'ActionHistoryCommand', {
+      description: "Lists the alarm's latest notifications and whether each reached the topic",
+      value: this.rootUsage.actionHistoryCommand(),
     });
   }
 }

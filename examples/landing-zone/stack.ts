@@ -1,4 +1,4 @@
-import { Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 // In your own app: import { RootUsageAlarm } from 'cdk-root-usage-alarm';
 import { RootUsageAlarm } from '../../src';
@@ -25,6 +25,17 @@ export class LandingZoneSecurityStack extends Stack {
       emailAddresses: props.securityEmails,
       metricNamespace: 'LandingZone/Security',
       alarmName: 'landing-zone-root-usage',
+    });
+
+    // After `cdk deploy`: prove that a notification really reaches every confirmed recipient
+    // (README "Test it after deploying"), then check that the alarm's action succeeded.
+    new CfnOutput(this, 'TestNotificationCommand', {
+      description: 'Sets the root-usage alarm to ALARM once: every confirmed recipient gets the alarm email; the alarm returns to OK within about a minute',
+      value: this.rootUsage.testNotificationCommand(),
+    });
+    new CfnOutput(this, 'ActionHistoryCommand', {
+      description: "Lists the alarm's latest notifications and whether each reached the topic",
+      value: this.rootUsage.actionHistoryCommand(),
     });
   }
 }

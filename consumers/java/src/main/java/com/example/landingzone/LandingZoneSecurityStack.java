@@ -3,6 +3,7 @@ package com.example.landingzone;
 import java.util.List;
 
 import io.github.cdkrootusagealarm.RootUsageAlarm;
+import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.constructs.Construct;
@@ -20,6 +21,17 @@ public class LandingZoneSecurityStack extends Stack {
                 .emailAddresses(securityEmails)
                 .metricNamespace("LandingZone/Security")
                 .alarmName("landing-zone-root-usage")
+                .build();
+
+        // After `cdk deploy`: prove that a notification reaches every confirmed recipient.
+        CfnOutput.Builder.create(this, "TestNotificationCommand")
+                .description("Sets the root-usage alarm to ALARM once: every confirmed recipient gets the alarm email; "
+                        + "the alarm returns to OK within about a minute")
+                .value(rootUsage.testNotificationCommand())
+                .build();
+        CfnOutput.Builder.create(this, "ActionHistoryCommand")
+                .description("Lists the alarm's latest notifications and whether each reached the topic")
+                .value(rootUsage.actionHistoryCommand())
                 .build();
     }
 

@@ -1,0 +1,96 @@
+/**
+ * Keeps the README's "Test it after deploying" section true to what the construct synthesizes:
+ * every command, name and output it documents is checked against the example landing-zone stack
+ * (examples/landing-zone/stack.ts) synthesized for eu-west-1, the region the README's commands
+ * use. A renamed output, method, alarm, log group, metric or pattern fails this test.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { LandingZoneSecurityStack } from '../examples/landing-zone/stack';
+
+const root = path.join(__dirname, '..');
+const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+const assembly = JSON.parse(fs.readFileSync(path.join(root, '.jsii'), 'utf8'));
+
+/** The README section from its `## ` heading to the next `## ` heading. */
+function section(heading: string): string {
+  const start = readme.indexOf(`\n## ${heading}\n`);
+  expect(start).toBeGreaterThan(-1);
+  const end = readme.indexOf('\n## ', start + 1);
+  return readme.slice(start, end === -1 ? undefined : end);
+}
+
+/** The lines of the `sh` code blocks in `text` that run a command (not comments). */
+function commands(text: string): string[] {
+  return [...text.matchAll(/```sh\n([\s\S]*?)```/g)]
+    .flatMap((m) => m[1].split('\n'))
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('aws '));
+}
+
+/** Every value of `--<option> '<value>'` in the commands. */
+function optionValues(lines: string[], option: string): string[] {
+  const pattern = new RegExp(`--${option} '([^']*)'`, 'g');
+  return lines.flatMap((line) => [...line.matchAll(pattern)].map((m) => m[1]));
+}
+
+const REGION = 'eu-west-1';
+const stack = new LandingZoneSecurityStack(new App(), 'LandingZoneSecurity', {
+  securityEmails: ['security@example.com'],
+  env: { account: '111122223333', region: REGION },
+});
+const template = Template.fromStack(stack).toJSON();
+const [filter] = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::Logs::MetricFilter');
+const [alarm] = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+const testSection = section('Test it after deploying');
+const testCommands = commands(testSection);
+
+test('the section has the commands of step 1 and step 2', () => {
+  expect(testCommands.length).toBeGreaterThanOrEqual(5);
+});
+
+test.each(['TestNotificationCommand', 'ActionHistoryCommand'])('the output %s is documented word for word', (output) => {
+  // GIVEN the example stack's output, resolved for a region
+  const value = template.Outputs?.[output]?.Value;
+  expect(typeof value).toBe('string');
+
+  // THEN the README names the output and shows exactly its command
+  expect(testSection).toContain(`\`${output}\``);
+  expect(testCommands).toContain(value);
+});
+
+test('the methods the section names exist on LogPatternAlarm', () => {
+  const methods = (assembly.types[`${assembly.name}.LogPatternAlarm`].methods ?? []).map((m: { name: string }) => m.name);
+  for (const name of [...testSection.matchAll(/`(\w+Command)\(\)`/g)].map((m) => m[1])) {
+    expect(methods).toContain(name);
+  }
+  expect(methods).toEqual(expect.arrayContaining(['testNotificationCommand', 'actionHistoryCommand']));
+});
+
+test('every command targets the example stack\'s region, alarm, log group, pattern and metric', () => {
+  expect(optionValues(testCommands, 'region')).not.toHaveLength(0);
+  expect(new Set(optionValues(testCommands, 'region'))).toEqual(new Set([REGION]));
+  expect(new Set(optionValues(testCommands, 'alarm-name'))).toEqual(new Set([alarm.Properties.AlarmName]));
+  expect(new Set(optionValues(testCommands, 'log-group-name'))).toEqual(new Set([filter.Properties.LogGroupName]));
+  expect(new Set(optionValues(testCommands, 'filter-pattern'))).toEqual(new Set([filter.Properties.FilterPattern]));
+  const [metric] = filter.Properties.MetricTransformations;
+  expect(new Set(optionValues(testCommands, 'namespace'))).toEqual(new Set([metric.MetricNamespace]));
+  expect(new Set(optionValues(testCommands, 'metric-name'))).toEqual(new Set([metric.MetricName]));
+});
+
+test('the email subjects name the alarm', () => {
+  expect(testSection).toContain(`\`ALARM: "${alarm.Properties.AlarmName}" in EU (Ireland)\``);
+  expect(testSection).toContain(`\`OK: "${alarm.Properties.AlarmName}" ...\``);
+});
+
+test('the synthesis warnings the troubleshooting table names exist', () => {
+  const sources = fs.readdirSync(path.join(root, 'src')).filter((f) => f.endsWith('.ts'))
+    .map((f) => fs.readFileSync(path.join(root, 'src', f), 'utf8')).join('\n');
+  const warnings = [...section('Test it after deploying').matchAll(/`(cdk-root-usage-alarm:\w+)`/g)].map((m) => m[1]);
+  expect(warnings).toEqual(expect.arrayContaining(['cdk-root-usage-alarm:existingTopic', 'cdk-root-usage-alarm:importedKeyPolicy']));
+  for (const warning of warnings) {
+    expect(sources).toContain(`'${warning}'`);
+  }
+});
