@@ -3,7 +3,7 @@ import { DescribeAccountCommand, OrganizationsClient } from '@aws-sdk/client-org
 import { PublishCommand, PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { consoleSessionBurst, controlMessage, encode, LOG_GROUP, record, subscriptionEvent } from './event-notifier/payload';
+import { consoleSessionBurst, controlMessage, dataMessage, encode, LOG_GROUP, record, subscriptionEvent } from './event-notifier/payload';
 import { handler } from '../src/event-notifier.lambda';
 
 // The event notifier's handler, end to end on real subscription payloads (gzip + base64 of
@@ -410,6 +410,43 @@ describe('account names: never a failure', () => {
     expect(p.input.Subject).toMatch(/^[\x20-\x7e]+$/);
     // The email shows the name on one line, control characters removed.
     expect(lines(p.email)[0]).toMatch(/^Root sign-in without MFA in AWS account 111122223333 \(Zürich Bcc: x@example.com 🚀 Very long name/);
+  });
+});
+
+describe('size: when even the bounded fields are too large', () => {
+  test('fewer events are listed, and the rest counted, to stay under 200 KiB', async () => {
+    // GIVEN 200 events whose every free-text field is 1,000 characters of 4-byte UTF-8
+    const huge = '🚀'.repeat(600);
+    const burst = consoleSessionBurst(200).map((r, i) => (i === 0 ? r : {
+      ...r,
+      userAgent: huge,
+      errorCode: huge,
+      errorMessage: huge,
+      awsRegion: huge,
+      eventID: `${i}${huge}`,
+      eventTime: `${r.eventTime}${huge}`,
+      eventName: huge,
+      eventSource: huge,
+    }));
+    // WHEN
+    await handler(subscriptionEvent(burst));
+    // THEN
+    const p = only();
+    expect(Buffer.byteLength(p.input.Message!, 'utf8')).toBeLessThanOrEqual(200 * 1024);
+    const listed = lines(p.email).filter((x) => /^\d+\. /.test(x)).length;
+    expect(listed).toBeLessThan(20);
+    expect(lines(p.email)).toContain(`Events:      200 in this delivery (first ${listed} listed)`);
+    expect(lines(p.email)).toContain(`... and ${200 - listed} more events (not listed; see the session query below).`);
+  });
+});
+
+describe('log events without a message', () => {
+  test('are counted as skipped and logged', async () => {
+    const decoded = dataMessage([JSON.stringify(record('root-console-login-failure'))]);
+    (decoded.logEvents as unknown[]).push({ id: '1', timestamp: 1 }, null, { id: '2', timestamp: 2, message: 42 });
+    const result = await handler(encode(decoded));
+    expect(result).toEqual({ messageType: 'DATA_MESSAGE', events: 1, skipped: 3, published: 1 });
+    expect(logLines(warn)).toContainEqual(expect.objectContaining({ message: 'skipped log events without a message string', count: 3 }));
   });
 });
 
