@@ -135,6 +135,22 @@ const project = new awscdk.AwsCdkConstructLibrary({
   depsUpgradeOptions: upgradeOptions(PINNED_PACKAGES),
   autoApproveUpgrades: false,
 
+  // The event notifier's handler (src/event-notifier.lambda.ts) is bundled by projen's Lambda
+  // auto-discovery into assets/event-notifier.lambda/index.js, which the npm tarball (and so the
+  // wheel, jar and Go module) carries, and src/event-notifier-function.ts is generated for it.
+  // The runtime is explicit: Node.js 24 is the newest Lambda Node.js runtime (Lambda docs,
+  // "Lambda runtimes"); projen's default NODEJS_REGIONAL_LATEST would generate a call to
+  // determineLatestNodeRuntime, which aws-cdk-lib 2.93.0 (the peer minimum) does not have.
+  // The runtime's AWS SDK v3 (@aws-sdk/*) stays external, not bundled.
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_24_X,
+    bundlingOptions: {
+      externals: ['@aws-sdk/*'],
+      sourcemap: false,
+      watchTask: false,
+    },
+  },
+
   publishToPypi: {
     distName: NAMES.pypiDist,
     module: NAMES.pypiModule,
@@ -160,6 +176,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `@aws-cdk/integ-runner@${INTEG_RUNNER_VERSION}`,
     // The CDK CLI, to synthesize the example app as a user would.
     `aws-cdk@${CDK_CLI_VERSION}`,
+    // The event-notifier Lambda handler (src/event-notifier.lambda.ts): the AWS SDK v3 clients it
+    // uses come with the Lambda Node.js runtime and are not bundled; here they give types and let
+    // the handler tests mock them (aws-sdk-client-mock).
+    '@aws-sdk/client-sns@^3',
+    '@aws-sdk/client-organizations@^3',
+    '@types/aws-lambda@^8',
+    'aws-sdk-client-mock@^4',
+    'aws-sdk-client-mock-jest@^4',
   ],
 
   tsconfigDev: {
@@ -194,6 +218,11 @@ project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warni
 // The README's TypeScript examples must compile (fixtures in rosetta/); docgen uses the tablet.
 project.postCompileTask.exec('jsii-rosetta extract --strict');
 project.gitignore.addPatterns('.jsii.tabl.json');
+
+// esbuild (the Lambda bundler) ships its binary as an optional platform package and checks it in
+// an install script; npm 11 runs a dependency's install scripts only for packages in
+// `allowScripts`, so the project allows exactly that one (package.json, written by projen).
+project.package.addField('allowScripts', { esbuild: true });
 
 // Not part of the npm package (and so not of the wheel, jar or Go module that embed it).
 project.addPackageIgnore('/examples/');

@@ -49,6 +49,13 @@ const REFERENCE_STACKS: Record<string, (app: App, id: string) => void> = {
       value: cis.alarmFor(CisControl.CLOUDWATCH_4).testNotificationCommand(),
     });
   },
+  // The same stack with the per-event path on: a bundled Lambda asset, whose hash must be the
+  // same in every language (the packages carry the same bundle).
+  LandingZoneSecurityEventNotifications: (app, id) => new LandingZoneSecurityStack(app, id, {
+    securityEmails: SECURITY_EMAILS,
+    description: 'Landing zone security: email and a message per root session on any use of a root user (CIS 4.3)',
+    eventNotifications: true,
+  }),
 };
 const STACK_IDS = Object.keys(REFERENCE_STACKS).sort();
 

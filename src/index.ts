@@ -1,4 +1,5 @@
 export * from './alarm-topic';
+export * from './event-notifier';
 export * from './log-pattern-alarm';
 export * from './root-usage-alarm';
 export * from './cis-monitoring-alarms';

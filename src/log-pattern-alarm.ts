@@ -1,4 +1,4 @@
-import { Annotations, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,8 +7,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { AlarmTopic } from './alarm-topic';
+import { EventNotifier } from './event-notifier';
 import * as cli from './private/cli-commands';
 import { cloudWatchPublishStatement, isPreparedForCloudWatch, markPreparedForCloudWatch } from './private/cloudwatch-access';
+import { deployedLength, logsInsightsLink } from './private/insights-link';
 import { PropValidator } from './private/validation';
 
 /**
@@ -111,6 +113,20 @@ export interface LogPatternAlarmOptions {
    * @default true
    */
   readonly notifyOnRecovery?: boolean;
+
+  /**
+   * Whether to report every matching event too, with its details (account and account name,
+   * what kind of root use, who, from where, links), one message per account and session: a
+   * CloudWatch Logs subscription filter on the log group delivers the events to a small bundled
+   * Lambda function (an {@link EventNotifier}), which publishes to the same topic.
+   *
+   * Off by default: the template then holds no Lambda function and no asset, and deploys as
+   * plain CloudFormation (StackSets, Customizations for AWS Control Tower). On, it uses one of the
+   * two subscription filters a log group may have. Must be known at synthesis (not a token).
+   *
+   * @default false
+   */
+  readonly eventNotifications?: boolean;
 }
 
 /**
@@ -134,6 +150,25 @@ export interface LogPatternAlarmProps extends LogPatternAlarmOptions {
    * @default - no description
    */
   readonly alarmDescription?: string;
+
+  /**
+   * A CloudWatch Logs Insights query that lists the matching events. A console link that runs it
+   * over the log group (the last 24 hours) is appended to the alarm description, so that the
+   * notification leads straight to the events; the description with the link must stay within
+   * 1,024 characters.
+   *
+   * @default - no link
+   */
+  readonly insightsQuery?: string;
+
+  /**
+   * The filter pattern of the event notifications' subscription filter (with
+   * `eventNotifications`), used verbatim. It is not checked by compliance tools; it should match
+   * at least every event `filterPattern` matches.
+   *
+   * @default - the `filterPattern`
+   */
+  readonly eventFilterPattern?: string;
 }
 
 /**
@@ -174,6 +209,13 @@ export class LogPatternAlarm extends Construct {
    */
   public readonly encryptionKey?: kms.IKey;
 
+  /**
+   * The per-event notification path, with `eventNotifications`.
+   *
+   * @default - none, unless `eventNotifications` is true
+   */
+  public readonly eventNotifier?: EventNotifier;
+
   /** The alarm's name where known at synthesis (the `alarmName` given), else its reference. */
   private readonly alarmNameForCommands: string;
 
@@ -206,6 +248,13 @@ export class LogPatternAlarm extends Construct {
     validate.maxLength('filterPattern', props.filterPattern, 1024);
     validate.maxLength('alarmName', props.alarmName, 255);
     validate.maxLength('alarmDescription', props.alarmDescription, 1024);
+    validate.maxLength('eventFilterPattern', props.eventFilterPattern, 1024);
+    if (props.eventNotifications !== undefined && Token.isUnresolved(props.eventNotifications)) {
+      validate.fail('eventNotifications', 'must be known at synthesis (true or false), not a token: it decides which resources exist');
+    }
+    if (props.eventFilterPattern !== undefined && !props.eventNotifications) {
+      validate.fail('eventFilterPattern', 'is only used with eventNotifications: set eventNotifications to true, or remove it');
+    }
     const period = props.period ?? Duration.minutes(1);
     const window = props.evaluationWindow ?? Duration.minutes(10);
     const periodMinutes = validate.wholeMinutes('period', period);
@@ -229,10 +278,11 @@ export class LogPatternAlarm extends Construct {
 
     this.metric = this.metricFilter.metric({ statistic: cloudwatch.Stats.SUM, period });
 
+    const alarmDescription = this.describeAlarm(validate, props);
     this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
       metric: this.metric,
       alarmName: props.alarmName,
-      alarmDescription: props.alarmDescription,
+      alarmDescription,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       threshold: 1,
       evaluationPeriods,
@@ -259,6 +309,34 @@ export class LogPatternAlarm extends Construct {
     if (props.notifyOnRecovery ?? true) {
       this.alarm.addOkAction(action);
     }
+
+    if (props.eventNotifications) {
+      this.eventNotifier = new EventNotifier(this, 'EventNotifier', {
+        logGroup: this.logGroup,
+        filterPattern: props.eventFilterPattern ?? props.filterPattern,
+        topic: this.topic,
+        topicEncryptionKey: this.encryptionKey,
+        alarmName: this.alarmNameForCommands,
+      });
+    }
+  }
+
+  /** The alarm description, with the Logs Insights link when there is a query. */
+  private describeAlarm(validate: PropValidator, props: LogPatternAlarmProps): string | undefined {
+    if (props.insightsQuery === undefined) return props.alarmDescription;
+    const link = logsInsightsLink(this, this.logGroup.logGroupName, props.insightsQuery, 24);
+    const description = [props.alarmDescription, `The events of the last 24 hours in CloudWatch Logs Insights: ${link}`]
+      .filter((part) => part !== undefined)
+      .join(' ');
+    const length = deployedLength(this, description);
+    if (length > 1024) {
+      validate.fail(
+        'alarmDescription',
+        `with the Logs Insights link of insightsQuery must be at most 1024 characters long (got up to ${length}): ` +
+        'shorten the description or the query',
+      );
+    }
+    return description;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { LogPatternAlarm, LogPatternAlarmOptions } from './log-pattern-alarm';
+import { ROOT_EVENT_NOTIFICATION_PATTERN } from './private/root-event-pattern';
 
 /**
  * Properties of a {@link RootUsageAlarm}.
@@ -45,17 +46,36 @@ export class RootUsageAlarm extends LogPatternAlarm {
   /** The metric name used when none is given. */
   public static readonly DEFAULT_METRIC_NAME = 'RootAccountUsage';
 
+  /**
+   * The subscription filter pattern of the event notifications (`eventNotifications`): the CIS
+   * expression of {@link RootUsageAlarm.FILTER_PATTERN}, or the `sts:AssumeRoot` call that opens
+   * a centralized-root-access session (made in the management or delegated-admin account), so
+   * that the messages can say who opened the session and for which task. Not a compliance
+   * pattern: Security Hub checks only the metric filter.
+   */
+  public static readonly EVENT_NOTIFICATION_PATTERN = ROOT_EVENT_NOTIFICATION_PATTERN;
+
+  /**
+   * The CloudWatch Logs Insights query linked from the alarm description: the events the alarm
+   * counts, newest first, with what a responder needs (account, event, region, source IP, user
+   * agent, error, MFA, centralized root access).
+   */
+  public static readonly INSIGHTS_QUERY =
+    'fields @timestamp, recipientAccountId, eventName, awsRegion, sourceIPAddress, userAgent, errorCode, ' +
+    'additionalEventData.MFAUsed, userIdentity.sessionContext.assumedRoot' +
+    ' | filter userIdentity.type = "Root" and not ispresent(userIdentity.invokedBy) and eventType != "AwsServiceEvent"' +
+    ' | sort @timestamp desc';
+
   constructor(scope: Construct, id: string, props: RootUsageAlarmProps) {
     super(scope, id, {
       ...props,
       filterPattern: RootUsageAlarm.FILTER_PATTERN,
+      eventFilterPattern: props.eventNotifications ? RootUsageAlarm.EVENT_NOTIFICATION_PATTERN : undefined,
       metricName: props.metricName ?? RootUsageAlarm.DEFAULT_METRIC_NAME,
+      insightsQuery: RootUsageAlarm.INSIGHTS_QUERY,
       alarmDescription: props.alarmDescription ?? (
-        'The root user of an AWS account was used: a CloudTrail event with userIdentity.type "Root", ' +
-        'not invoked by an AWS service, reached the CloudTrail log group. Find it there with the filter ' +
-        `${RootUsageAlarm.FILTER_PATTERN} and its userIdentity.accountId. ` +
-        'Further root activity sends no new notification while this alarm stays in ALARM. ' +
-        '(CIS AWS Foundations 1.4 4.3, Security Hub CloudWatch.1)'
+        'The root user of an AWS account was used (CloudTrail userIdentity.type "Root", not invoked by an AWS ' +
+        'service). No new notification while this alarm stays in ALARM. CIS 1.4 4.3, Security Hub CloudWatch.1.'
       ),
     });
   }

@@ -23,6 +23,16 @@ const ACKNOWLEDGED: Record<string, string[]> = {
   // user's CloudTrail log group (the test stack stands in for the user); the construct creates
   // none and only reads this one through a metric filter (AWS Control Tower does not encrypt it).
   'log-group': ['ct-cloudwatch-pr-3'],
+  // The per-event path (README "What the checks acknowledge"):
+  // - CT.LAMBDA.PR.2 wants a service principal's invoke permission scoped by SourceArn or
+  //   SourceAccount. It is scoped by both, but an environment-agnostic template writes them with
+  //   the pseudo parameters AWS::AccountId and AWS::Region, which this static check does not read
+  //   as strings; deployed, the values are resolved (the Control Tower hook sees them).
+  // - CT.LAMBDA.PR.3 wants the function in a VPC: it calls only the SNS and Organizations APIs
+  //   over TLS; a VPC would add NAT gateways or interface endpoints without protecting any data.
+  // - CT.SQS.PR.1 wants a dead-letter queue for every queue: the queue is itself the function's
+  //   on-failure destination, the end of the chain, with an alarm on it.
+  'event-notifications': ['ct-lambda-pr-2', 'ct-lambda-pr-3', 'ct-sqs-pr-1'],
 };
 
 interface GuardResult {

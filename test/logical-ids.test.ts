@@ -90,6 +90,23 @@ const EXPECTED: Record<string, Record<string, string>> = {
     CisVPCChangesMetricFilterE140D1C1: 'AWS::Logs::MetricFilter',
     CisVPCChangesAlarm90CB1B50: 'AWS::CloudWatch::Alarm',
   },
+  'event-notifications': {
+    ...FILTER_AND_ALARM,
+    ...CREATED_TOPIC,
+    RootUsageTopicKey54C8C3E8: 'AWS::KMS::Key',
+    RootUsageEventNotifierServiceRole51F6D0D3: 'AWS::IAM::Role',
+    RootUsageEventNotifierFunction9845F2EF: 'AWS::Lambda::Function',
+    RootUsageEventNotifierKeyBC66D14D: 'AWS::KMS::Key',
+    RootUsageEventNotifierFunctionLogGroup757C369E: 'AWS::Logs::LogGroup',
+    RootUsageEventNotifierFailureQueue87349CF7: 'AWS::SQS::Queue',
+    RootUsageEventNotifierFailureQueuePolicyE528CCD0: 'AWS::SQS::QueuePolicy',
+    RootUsageEventNotifierExecutionPolicyA21B9063: 'AWS::IAM::ManagedPolicy',
+    RootUsageEventNotifierInvokeConfigF87B9871: 'AWS::Lambda::EventInvokeConfig',
+    RootUsageEventNotifierInvokedByTrailLogGroupBC7AF26B: 'AWS::Lambda::Permission',
+    RootUsageEventNotifierSubscriptionFilterF2CB72B0: 'AWS::Logs::SubscriptionFilter',
+    RootUsageEventNotifierErrorsAlarm7A19AADE: 'AWS::CloudWatch::Alarm',
+    RootUsageEventNotifierFailureQueueAlarm2E4207D4: 'AWS::CloudWatch::Alarm',
+  },
 };
 
 test('every variant has its list', () => {

@@ -11,6 +11,13 @@ function newStack(): Stack {
   return new Stack(new App(), 'Stack');
 }
 
+/** A description as deployed in a region with a long name (tokens: the region, in the console link). */
+function deployedDescription(description: unknown): string {
+  if (typeof description === 'string') return description;
+  const [separator, parts] = (description as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+  return parts.map((part) => (typeof part === 'string' ? part : 'ap-southeast-5')).join(separator);
+}
+
 function synth(props: RootUsageAlarmProps): { stack: Stack; alarm: RootUsageAlarm; template: Template } {
   const stack = newStack();
   const alarm = new RootUsageAlarm(stack, 'RootUsage', props);
@@ -66,13 +73,45 @@ describe('RootUsageAlarm with only an email address', () => {
     });
   });
 
-  test('describes what happened and where to look', () => {
+  test('describes what happened and links to the events in Logs Insights, within 1,024 characters', () => {
     const alarms = template.findResources('AWS::CloudWatch::Alarm');
-    const description: string = Object.values(alarms)[0].Properties.AlarmDescription;
+    const description = deployedDescription(Object.values(alarms)[0].Properties.AlarmDescription);
     expect(description).toContain('root user');
-    expect(description).toContain(CIS_PATTERN);
     expect(description).toContain('CloudWatch.1');
+    expect(description).toContain('https://console.aws.amazon.com/cloudwatch/home?region=ap-southeast-5#logsV2:logs-insights$3FqueryDetail$3D');
+    expect(description).toContain('$257Esource$257E$2528$257E$2527aws-controltower*2FCloudTrailLogs$2529$2529');
     expect(description.length).toBeLessThanOrEqual(1024);
+  });
+
+  test('the Logs Insights query lists the events the CIS pattern matches, with what a responder needs', () => {
+    const query = RootUsageAlarm.INSIGHTS_QUERY;
+    expect(query).toContain('filter userIdentity.type = "Root" and not ispresent(userIdentity.invokedBy) and eventType != "AwsServiceEvent"');
+    for (const field of ['@timestamp', 'recipientAccountId', 'eventName', 'awsRegion', 'sourceIPAddress', 'userAgent', 'errorCode', 'additionalEventData.MFAUsed', 'userIdentity.sessionContext.assumedRoot']) {
+      expect(query).toContain(field);
+    }
+    const alarms = template.findResources('AWS::CloudWatch::Alarm');
+    const description = deployedDescription(Object.values(alarms)[0].Properties.AlarmDescription);
+    // The console link carries the query with `*` in place of `%` in its percent-encoding.
+    const encoded = encodeURIComponent(query).replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%/g, '*');
+    expect(description).toContain(`editorString$257E$2527${encoded}$257E`);
+  });
+
+  test('a region known at synthesis gets its regional console address', () => {
+    const stack = new Stack(new App(), 'Stack', { env: { region: 'eu-west-1', account: '111122223333' } });
+    new RootUsageAlarm(stack, 'RootUsage', { emailAddresses: ['security@example.com'] });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmDescription: Match.stringLikeRegexp('https://eu-west-1\\.console\\.aws\\.amazon\\.com/cloudwatch/home\\?region=eu-west-1#logsV2:logs-insights'),
+    });
+  });
+
+  test('a log group whose name is a token: the link leaves the log group out', () => {
+    const stack = newStack();
+    const logGroup = new logs.LogGroup(stack, 'Trail');
+    new RootUsageAlarm(stack, 'RootUsage', { logGroup, emailAddresses: ['security@example.com'] });
+    const alarms = Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm');
+    const description = deployedDescription(Object.values(alarms)[0].Properties.AlarmDescription);
+    expect(description).toContain('logs-insights');
+    expect(description).not.toContain('$257Esource');
   });
 
   test('creates a topic encrypted with a new customer managed key with rotation', () => {
@@ -198,7 +237,7 @@ describe('RootUsageAlarm options', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'RootUse',
       AlarmName: 'root-use',
-      AlarmDescription: 'Call the on-call.',
+      AlarmDescription: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('^Call the on-call\\. The events of the last 24 hours in CloudWatch Logs Insights: https://')])] },
     });
   });
 

@@ -133,4 +133,13 @@ export const VARIANTS: Variant[] = [
       return { stack, trailLogGroup: 'aws-controltower/CloudTrailLogs' };
     },
   },
+  {
+    // The per-event path on: subscription filter, function, its log group, failure queue, alarms.
+    name: 'event-notifications',
+    build: (app) => {
+      const stack = new Stack(app, stackName('event-notifications'));
+      new RootUsageAlarm(stack, CONSTRUCT_ID, { emailAddresses: [EMAIL], eventNotifications: true });
+      return { stack, trailLogGroup: 'aws-controltower/CloudTrailLogs' };
+    },
+  },
 ];

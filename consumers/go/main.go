@@ -13,6 +13,8 @@ type LandingZoneSecurityStackProps struct {
 	awscdk.StackProps
 	// SecurityEmails are told when a root user is used.
 	SecurityEmails *[]*string
+	// EventNotifications also sends every root use as its own message (adds a Lambda function).
+	EventNotifications *bool
 }
 
 // NewLandingZoneSecurityStack emails the security team whenever a root user of the organization is used.
@@ -21,9 +23,10 @@ func NewLandingZoneSecurityStack(scope constructs.Construct, id string, props *L
 
 	rootUsage := cdkrootusagealarm.NewRootUsageAlarm(stack, jsii.String("RootUsage"), &cdkrootusagealarm.RootUsageAlarmProps{
 		// LogGroupName defaults to "aws-controltower/CloudTrailLogs"
-		EmailAddresses:  props.SecurityEmails,
-		MetricNamespace: jsii.String("LandingZone/Security"),
-		AlarmName:       jsii.String("landing-zone-root-usage"),
+		EmailAddresses:     props.SecurityEmails,
+		MetricNamespace:    jsii.String("LandingZone/Security"),
+		AlarmName:          jsii.String("landing-zone-root-usage"),
+		EventNotifications: props.EventNotifications,
 	})
 
 	// After `cdk deploy`: prove that a notification reaches every confirmed recipient.
@@ -68,6 +71,13 @@ func main() {
 			Description: jsii.String("Landing zone security: email on any use of a root user in the organization (CIS 4.3)"),
 		},
 		SecurityEmails: jsii.Strings("security@example.com", "cloud-platform@example.com"),
+	})
+	NewLandingZoneSecurityStack(app, "LandingZoneSecurityEventNotifications", &LandingZoneSecurityStackProps{
+		StackProps: awscdk.StackProps{
+			Description: jsii.String("Landing zone security: email and a message per root session on any use of a root user (CIS 4.3)"),
+		},
+		SecurityEmails:     jsii.Strings("security@example.com", "cloud-platform@example.com"),
+		EventNotifications: jsii.Bool(true),
 	})
 
 	NewLandingZoneCisStack(app, "LandingZoneCis", &LandingZoneSecurityStackProps{

@@ -11,7 +11,15 @@ from cdk_root_usage_alarm import CisControl, CisMonitoringAlarms, RootUsageAlarm
 class LandingZoneSecurityStack(cdk.Stack):
     """Emails the security team whenever a root user of the organization is used."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, security_emails: List[str], **kwargs) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        security_emails: List[str],
+        event_notifications: bool = False,
+        **kwargs,
+    ) -> None:
         super().__init__(scope, construct_id, **kwargs)
 
         self.root_usage = RootUsageAlarm(
@@ -21,6 +29,7 @@ class LandingZoneSecurityStack(cdk.Stack):
             email_addresses=security_emails,
             metric_namespace="LandingZone/Security",
             alarm_name="landing-zone-root-usage",
+            event_notifications=event_notifications,
         )
 
         # After `cdk deploy`: prove that a notification reaches every confirmed recipient.
@@ -73,5 +82,12 @@ LandingZoneCisStack(
     "LandingZoneCis",
     security_emails=["security@example.com", "cloud-platform@example.com"],
     description="Landing zone security: the CIS monitoring alarms (Security Hub CloudWatch.1 to .14 but .2)",
+)
+LandingZoneSecurityStack(
+    app,
+    "LandingZoneSecurityEventNotifications",
+    security_emails=["security@example.com", "cloud-platform@example.com"],
+    description="Landing zone security: email and a message per root session on any use of a root user (CIS 4.3)",
+    event_notifications=True,
 )
 app.synth()

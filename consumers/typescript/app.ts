@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 
 interface LandingZoneSecurityStackProps extends StackProps {
   readonly securityEmails: string[];
+  readonly eventNotifications?: boolean;
 }
 
 class LandingZoneSecurityStack extends Stack {
@@ -19,6 +20,7 @@ class LandingZoneSecurityStack extends Stack {
       emailAddresses: props.securityEmails,
       metricNamespace: 'LandingZone/Security',
       alarmName: 'landing-zone-root-usage',
+      eventNotifications: props.eventNotifications,
     });
 
     new CfnOutput(this, 'TestNotificationCommand', {
@@ -60,5 +62,10 @@ new LandingZoneSecurityStack(app, 'LandingZoneSecurity', {
 new LandingZoneCisStack(app, 'LandingZoneCis', {
   securityEmails: ['security@example.com', 'cloud-platform@example.com'],
   description: 'Landing zone security: the CIS monitoring alarms (Security Hub CloudWatch.1 to .14 but .2)',
+});
+new LandingZoneSecurityStack(app, 'LandingZoneSecurityEventNotifications', {
+  securityEmails: ['security@example.com', 'cloud-platform@example.com'],
+  description: 'Landing zone security: email and a message per root session on any use of a root user (CIS 4.3)',
+  eventNotifications: true,
 });
 app.synth();

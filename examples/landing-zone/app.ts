@@ -9,6 +9,8 @@ const emails = String(app.node.tryGetContext('securityEmails') ?? 'security@exam
 
 new LandingZoneSecurityStack(app, 'LandingZoneSecurity', {
   securityEmails: emails.split(',').map((email) => email.trim()).filter((email) => email.length > 0),
+  // Every root use as its own message too: `cdk synth -c eventNotifications=true`
+  eventNotifications: String(app.node.tryGetContext('eventNotifications') ?? 'false') === 'true',
   // Deploy to the Control Tower management account, home region (from your AWS profile).
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   description: 'Landing zone security: email on any use of a root user in the organization (CIS 4.3)',

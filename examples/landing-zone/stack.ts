@@ -7,6 +7,13 @@ import { RootUsageAlarm } from '../../src';
 export interface LandingZoneSecurityStackProps extends StackProps {
   /** Who is told when a root user is used. Each address must confirm its subscription. */
   readonly securityEmails: string[];
+
+  /**
+   * Also send every root use as its own message, with its details (adds a Lambda function).
+   *
+   * @default false
+   */
+  readonly eventNotifications?: boolean;
 }
 
 /**
@@ -25,6 +32,7 @@ export class LandingZoneSecurityStack extends Stack {
       emailAddresses: props.securityEmails,
       metricNamespace: 'LandingZone/Security',
       alarmName: 'landing-zone-root-usage',
+      eventNotifications: props.eventNotifications,
     });
 
     // After `cdk deploy`: prove that a notification really reaches every confirmed recipient

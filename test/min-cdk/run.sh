@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 export AWS_EC2_METADATA_DISABLED=true AWS_REGION="${AWS_REGION:-us-east-1}"
 
 work=.tmp/min-cdk
-rm -rf "$work/src" "$work/test"
+rm -rf "$work/src" "$work/test" "$work/assets"
 mkdir -p "$work/test"
 if [ "$(node -p "try { require('./$work/node_modules/aws-cdk-lib/package.json').version } catch { '' }")" != "$MIN_CDK_VERSION" ]; then
   echo '{ "name": "min-cdk", "private": true }' > "$work/package.json"
@@ -16,6 +16,12 @@ if [ "$(node -p "try { require('./$work/node_modules/aws-cdk-lib/package.json').
     "aws-cdk-lib@$MIN_CDK_VERSION" "constructs@$MIN_CONSTRUCTS_VERSION")
 fi
 cp -r src "$work/src"
+# The bundled event-notifier handler that src/event-notifier-function.ts loads (npx projen bundle).
+if [ ! -f assets/event-notifier.lambda/index.js ]; then
+  echo "assets/event-notifier.lambda/index.js is missing: run \"npx projen bundle\" (compile does) first" >&2
+  exit 1
+fi
+cp -r assets "$work/assets"
 cp test/setup-env.ts test/min-cdk/expect-min-cdk.ts "$work/test/"
-cp test/root-usage-alarm.test.ts test/log-pattern-alarm.test.ts test/alarm-topic.test.ts test/cis-monitoring-alarms.test.ts "$work/test/"
+cp test/root-usage-alarm.test.ts test/log-pattern-alarm.test.ts test/alarm-topic.test.ts test/cis-monitoring-alarms.test.ts test/event-notifier.test.ts "$work/test/"
 npx jest --config test/min-cdk/jest.config.js --coverage=false --ci

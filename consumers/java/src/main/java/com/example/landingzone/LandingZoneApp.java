@@ -18,6 +18,12 @@ public final class LandingZoneApp {
                         .description("Landing zone security: email on any use of a root user in the organization (CIS 4.3)")
                         .build(),
                 List.of("security@example.com", "cloud-platform@example.com"));
+        new LandingZoneSecurityStack(app, "LandingZoneSecurityEventNotifications",
+                StackProps.builder()
+                        .description("Landing zone security: email and a message per root session on any use of a root user (CIS 4.3)")
+                        .build(),
+                List.of("security@example.com", "cloud-platform@example.com"),
+                true);
 
         new LandingZoneCisStack(app, "LandingZoneCis",
                 StackProps.builder()

@@ -14,6 +14,11 @@ public class LandingZoneSecurityStack extends Stack {
 
     public LandingZoneSecurityStack(final Construct scope, final String id, final StackProps props,
             final List<String> securityEmails) {
+        this(scope, id, props, securityEmails, false);
+    }
+
+    public LandingZoneSecurityStack(final Construct scope, final String id, final StackProps props,
+            final List<String> securityEmails, final boolean eventNotifications) {
         super(scope, id, props);
 
         this.rootUsage = RootUsageAlarm.Builder.create(this, "RootUsage")
@@ -21,6 +26,7 @@ public class LandingZoneSecurityStack extends Stack {
                 .emailAddresses(securityEmails)
                 .metricNamespace("LandingZone/Security")
                 .alarmName("landing-zone-root-usage")
+                .eventNotifications(eventNotifications)
                 .build();
 
         // After `cdk deploy`: prove that a notification reaches every confirmed recipient.

@@ -1,0 +1,107 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { gzipSync } from 'zlib';
+import type { CloudWatchLogsEvent } from 'aws-lambda';
+
+// Builds CloudWatch Logs subscription deliveries exactly as CloudWatch Logs sends them to a
+// Lambda function: { awslogs: { data: base64(gzip(JSON)) } }, the JSON holding messageType,
+// owner, logGroup, logStream, subscriptionFilters and logEvents[] of {id, timestamp, message}
+// (CloudWatch Logs User Guide, "Subscription filters with AWS Lambda"; DESIGN.md fact 13).
+
+export const LOG_GROUP = 'aws-controltower/CloudTrailLogs';
+export const OWNER = '999988887777';
+
+let nextId = 1;
+
+/** A log event id as CloudWatch Logs writes them (a 56-digit decimal string). */
+function logEventId(): string {
+  return String(nextId++).padStart(56, '3');
+}
+
+/** The decoded `awslogs.data` of a DATA_MESSAGE carrying `messages` (CloudTrail records as JSON strings). */
+export function dataMessage(messages: readonly string[], logGroup = LOG_GROUP): Record<string, unknown> {
+  return {
+    messageType: 'DATA_MESSAGE',
+    owner: OWNER,
+    logGroup,
+    logStream: `${OWNER}_CloudTrail_us-east-1`,
+    subscriptionFilters: ['RootUsageEventNotifications'],
+    logEvents: messages.map((message, i) => ({ id: logEventId(), timestamp: 1764237600000 + i, message })),
+  };
+}
+
+/** The CONTROL_MESSAGE CloudWatch Logs sends when the subscription filter is created. */
+export function controlMessage(): Record<string, unknown> {
+  return {
+    messageType: 'CONTROL_MESSAGE',
+    owner: 'CloudwatchLogs',
+    logGroup: '',
+    logStream: '',
+    subscriptionFilters: [],
+    logEvents: [{
+      id: '',
+      timestamp: 1764237600000,
+      message: 'CWL CONTROL MESSAGE: Checking health of destination Lambda function.',
+    }],
+  };
+}
+
+/** gzip + base64 of a decoded payload, wrapped as the Lambda invocation event. */
+export function encode(decoded: unknown): CloudWatchLogsEvent {
+  return { awslogs: { data: gzipSync(Buffer.from(JSON.stringify(decoded), 'utf8')).toString('base64') } };
+}
+
+/** A subscription delivery of CloudTrail records (objects are serialized as CloudTrail writes them). */
+export function subscriptionEvent(records: ReadonlyArray<Record<string, unknown> | string>, logGroup = LOG_GROUP): CloudWatchLogsEvent {
+  return encode(dataMessage(records.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))), logGroup));
+}
+
+interface Vector {
+  readonly name: string;
+  readonly expectMatch: boolean;
+  readonly source: string;
+  readonly event: Record<string, unknown>;
+}
+
+const VECTOR_DIR = path.join(__dirname, '..', 'vectors');
+
+/** Every vector file: the shared ones (test/vectors/*.json) and the event notifier's own. */
+export const VECTOR_FILES = [
+  'cloudtrail-root-usage.json',
+  'synthetic-root-usage.json',
+  'event-notifier/root-sessions.json',
+];
+
+export function loadVectors(file: string): Vector[] {
+  return JSON.parse(fs.readFileSync(path.join(VECTOR_DIR, file), 'utf8')) as Vector[];
+}
+
+const byName = new Map<string, Vector>(VECTOR_FILES.flatMap((f) => loadVectors(f)).map((v) => [v.name, v]));
+
+/** A deep copy of the CloudTrail record of a named vector (any vector file). */
+export function record(name: string): Record<string, any> {
+  const v = byName.get(name);
+  if (!v) throw new Error(`no vector named ${name}`);
+  return JSON.parse(JSON.stringify(v.event));
+}
+
+/**
+ * `count` records of one root console session: the ConsoleLogin without MFA
+ * (root-console-login-success-no-mfa), then console actions with the session's key, one second
+ * apart, each with its own event ID.
+ */
+export function consoleSessionBurst(count: number): Array<Record<string, any>> {
+  const login = record('root-console-login-success-no-mfa');
+  const action = record('root-console-session-action');
+  const start = Date.parse(action.eventTime);
+  const names = ['ListAccessKeys', 'GetAccountSummary', 'ListUsers', 'ListRoles', 'GetAccountPasswordPolicy'];
+  const out: Array<Record<string, any>> = [login];
+  for (let i = 1; i < count; i++) {
+    const r = JSON.parse(JSON.stringify(action));
+    r.eventTime = new Date(start + i * 1000).toISOString().replace('.000Z', 'Z');
+    r.eventName = names[i % names.length];
+    r.eventID = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    out.push(r);
+  }
+  return out;
+}
