@@ -127,6 +127,15 @@ export interface CisMonitoringAlarmsProps {
   readonly notifyOnRecovery?: boolean;
 
   /**
+   * Per-event notifications of root use for the root-usage alarm (CloudWatch.1) only: see
+   * `eventNotifications` of {@link RootUsageAlarm}. The other alarms never get them: a log group
+   * takes at most two subscription filters. Needs CloudWatch.1 among the selected controls.
+   *
+   * @default false
+   */
+  readonly eventNotifications?: boolean;
+
+  /**
    * The controls to create alarms for, in any order (the alarms follow Security Hub's order).
    * Give either `controls` or `excludeControls`, not both.
    *
@@ -311,6 +320,12 @@ export class CisMonitoringAlarms extends Construct {
     validate.emailAddresses('emailAddresses', props.emailAddresses);
     validate.logGroupName('logGroupName', props.logGroupName);
     validate.metricIdentifier('metricNamespace', props.metricNamespace);
+    if (props.eventNotifications && !this.controls.includes(CisControl.CLOUDWATCH_1)) {
+      validate.fail(
+        'eventNotifications',
+        'needs CisControl.CLOUDWATCH_1 among the selected controls: the per-event path reports root use, next to the root-usage alarm',
+      );
+    }
 
     // One log group reference and one topic for all alarms.
     this.logGroup = props.logGroup
@@ -344,7 +359,7 @@ export class CisMonitoringAlarms extends Construct {
         notifyOnRecovery: props.notifyOnRecovery,
       };
       const alarm = control === CisControl.CLOUDWATCH_1
-        ? new RootUsageAlarm(this, spec.id, shared)
+        ? new RootUsageAlarm(this, spec.id, { ...shared, eventNotifications: props.eventNotifications })
         : new LogPatternAlarm(this, spec.id, {
           ...shared,
           filterPattern: spec.pattern,

@@ -11,6 +11,18 @@ function newStack(): Stack {
   return new Stack(new App(), 'Stack');
 }
 
+/**
+ * An alarm description as deployed: a string, or the `Fn::Join` of the root-usage alarm's Logs
+ * Insights link, with the region filled in (the longest one, so a length check is the worst case).
+ */
+function deployedText(description: any): string {
+  if (typeof description === 'string') return description;
+  const [separator, parts] = description['Fn::Join'];
+  return parts.map((part: any) => typeof part === 'string' ? part
+    : part.Ref === 'AWS::Region' ? 'ap-southeast-5'
+      : JSON.stringify(part)).join(separator);
+}
+
 /** The metric filters of a template, by metric name. */
 function filtersByMetric(template: Template): Record<string, any> {
   return Object.fromEntries(Object.values<any>(template.findResources('AWS::Logs::MetricFilter'))
@@ -95,13 +107,13 @@ describe('CisMonitoringAlarms, the full set', () => {
       });
       expect(alarm.Properties.AlarmName).toBeUndefined();
       expect(alarm.Properties.Dimensions).toBeUndefined();
-      expect(alarm.Properties.AlarmDescription.length).toBeLessThanOrEqual(1024);
+      expect(deployedText(alarm.Properties.AlarmDescription).length).toBeLessThanOrEqual(1024);
     }
     for (const control of CisMonitoringAlarms.ALL_CONTROLS) {
       const id = CisMonitoringAlarms.securityHubIdOf(control);
       const described = alarms.filter((a) => a.Properties.MetricName === CisMonitoringAlarms.metricNameOf(control));
       expect(described).toHaveLength(1);
-      expect(described[0].Properties.AlarmDescription).toContain(`Security Hub ${id}`);
+      expect(deployedText(described[0].Properties.AlarmDescription)).toContain(`Security Hub ${id}`);
     }
   });
 
@@ -244,6 +256,48 @@ describe('shared options', () => {
     new CisMonitoringAlarms(stack, 'A', { emailAddresses: [EMAIL] });
     new CisMonitoringAlarms(stack, 'B', { emailAddresses: [EMAIL], logGroupName: 'other/Trail' });
     Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 28);
+  });
+});
+
+describe('eventNotifications', () => {
+  test('reach the root-usage alarm only: one subscription filter, with the root event pattern', () => {
+    // GIVEN
+    const stack = newStack();
+
+    // WHEN
+    const cis = new CisMonitoringAlarms(stack, 'Cis', { emailAddresses: [EMAIL], eventNotifications: true });
+
+    // THEN
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Logs::SubscriptionFilter', 1);
+    template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
+      FilterPattern: RootUsageAlarm.EVENT_NOTIFICATION_PATTERN,
+      LogGroupName: LogPatternAlarm.CONTROL_TOWER_LOG_GROUP_NAME,
+    });
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    expect(cis.rootUsage?.eventNotifier).toBeDefined();
+    expect(cis.alarms.filter((alarm) => alarm.eventNotifier !== undefined)).toEqual([cis.rootUsage]);
+    // the function publishes to the one shared topic
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ TOPIC_ARN: { Ref: stack.getLogicalId(cis.topic.node.defaultChild as sns.CfnTopic) } }) },
+    });
+  });
+
+  test('off by default: no subscription filter, no function', () => {
+    const stack = newStack();
+    new CisMonitoringAlarms(stack, 'Cis', { emailAddresses: [EMAIL] });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Logs::SubscriptionFilter', 0);
+    template.resourceCountIs('AWS::Lambda::Function', 0);
+  });
+
+  test('need CloudWatch.1 among the selected controls', () => {
+    const stack = newStack();
+    expect(() => new CisMonitoringAlarms(stack, 'Cis', {
+      emailAddresses: [EMAIL],
+      excludeControls: [CisControl.CLOUDWATCH_1],
+      eventNotifications: true,
+    })).toThrow(/CisMonitoringAlarms at Stack\/Cis: eventNotifications needs CisControl.CLOUDWATCH_1 among the selected controls/);
   });
 });
 
