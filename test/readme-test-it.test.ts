@@ -94,3 +94,54 @@ test('the synthesis warnings the troubleshooting table names exist', () => {
     expect(sources).toContain(`'${warning}'`);
   }
 });
+
+describe('step 3, the per-event path', () => {
+  const withNotifier = new LandingZoneSecurityStack(new App(), 'LandingZoneSecurityEventNotifications', {
+    securityEmails: ['security@example.com'],
+    env: { account: '111122223333', region: REGION },
+    eventNotifications: true,
+  });
+  const notifierTemplate = Template.fromStack(withNotifier).toJSON();
+  const step3 = testSection.slice(testSection.indexOf('### 3.'), testSection.indexOf('### Why didn'));
+
+  test('the members it names exist on EventNotifier, the notifier\'s on LogPatternAlarm', () => {
+    const notifier = assembly.types[`${assembly.name}.EventNotifier`];
+    const properties = (notifier.properties ?? []).map((p: { name: string }) => p.name);
+    expect(step3).toContain('rootUsage.eventNotifier.function.functionName');
+    expect(step3).toContain('rootUsage.eventNotifier.failureQueue.queueUrl');
+    expect(properties).toEqual(expect.arrayContaining(['function', 'failureQueue']));
+    expect(assembly.types[`${assembly.name}.LogPatternAlarm`].properties.map((p: { name: string }) => p.name))
+      .toContain('eventNotifier');
+  });
+
+  test('the function log group it tails is the one the construct creates', () => {
+    expect(step3).toContain('aws logs tail "/aws/lambda/$FUNCTION"');
+    const logGroups = Object.values<any>(notifierTemplate.Resources).filter((r) => r.Type === 'AWS::Logs::LogGroup');
+    expect(logGroups).toHaveLength(1);
+    expect(JSON.stringify(logGroups[0].Properties.LogGroupName)).toContain('/aws/lambda/');
+  });
+
+  test('the subscription filter it looks for is on the log group it names', () => {
+    const [subscription] = Object.values<any>(notifierTemplate.Resources).filter((r) => r.Type === 'AWS::Logs::SubscriptionFilter');
+    expect(optionValues(commands(step3), 'log-group-name')).toEqual([subscription.Properties.LogGroupName]);
+  });
+
+  test('every log message it quotes is one the handler writes', () => {
+    const handlerSources = fs.readdirSync(path.join(root, 'src', 'private', 'event-notifier'))
+      .map((f) => fs.readFileSync(path.join(root, 'src', 'private', 'event-notifier', f), 'utf8')).join('\n');
+    const quoted = [...step3.matchAll(/`"message":"([^"]+)"/g)].map((m) => m[1]);
+    expect(quoted.length).toBeGreaterThanOrEqual(4);
+    for (const message of quoted) {
+      expect(handlerSources).toContain(`'${message}'`);
+    }
+  });
+
+  test('the phrase of the notifier\'s alarms is in both alarm descriptions', () => {
+    const phrase = 'event details are not being delivered; the root-usage alarm still works';
+    expect(step3).toContain(phrase);
+    const descriptions = Object.values<any>(notifierTemplate.Resources)
+      .filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && typeof r.Properties.AlarmDescription === 'string'
+        && r.Properties.AlarmDescription.includes(phrase));
+    expect(descriptions).toHaveLength(2);
+  });
+});
