@@ -1,11 +1,12 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { consoleBase, insightsConsoleUrl, primitive } from './event-notifier/links';
 
 /**
  * A CloudWatch Logs Insights console link with a query pre-filled, for alarm descriptions.
  *
  * The console's deep-link format is not documented by AWS; it is the one the console writes into
- * its own address bar (the handler's links, src/private/event-notifier/links.ts, use the same):
+ * its own address bar (the encoding is shared with the handler's links, src/private/event-notifier/links.ts):
  * after `#logsV2:logs-insights`, `?queryDetail=` and a rison-like object `~(key~value~...)` whose
  * string values start with `'` and are percent-encoded with `*` in place of `%`; the fragment's
  * structural characters are then encoded once more with `$` in place of `%`.
@@ -27,30 +28,9 @@ export function logsInsightsLink(scope: IConstruct, logGroupName: string, query:
   ];
   const source = Token.isUnresolved(logGroupName) ? '' : `~source~(~${primitive(logGroupName)})`;
   const detail = `~(${fields.join('~')}${source})`;
-  return `${consoleBase(region)}/cloudwatch/home?region=${region}#logsV2:logs-insights$3FqueryDetail$3D${outer(detail)}`;
-}
-
-/** The console's address for a region known at synthesis, per partition; else the global one. */
-function consoleBase(region: string): string {
-  if (Token.isUnresolved(region)) return 'https://console.aws.amazon.com';
-  if (region.startsWith('cn-')) return `https://${region}.console.amazonaws.cn`;
-  if (region.startsWith('us-gov-')) return 'https://console.amazonaws-us-gov.com';
-  return `https://${region}.console.aws.amazon.com`;
-}
-
-/** A string value of the queryDetail object: only [A-Za-z0-9-_.] and `*XX` escapes remain. */
-function primitive(value: string): string {
-  const encoded = encodeURIComponent(value).replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `'${encoded.replace(/%/g, '*')}`;
-}
-
-/** The structural characters of the fragment, encoded with `$` in place of `%`. */
-function outer(detail: string): string {
-  return detail
-    .replace(/~/g, '$257E')
-    .replace(/\(/g, '$2528')
-    .replace(/\)/g, '$2529')
-    .replace(/'/g, '$2527');
+  // A region known only at deployment: the global console address, which redirects by `region=`.
+  const base = Token.isUnresolved(region) ? 'https://console.aws.amazon.com' : consoleBase(region);
+  return insightsConsoleUrl(base, region, detail);
 }
 
 /**

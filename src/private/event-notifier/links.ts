@@ -23,7 +23,7 @@ export function alarmUrl(region: string, alarmName: string): string {
 }
 
 /** A primitive of the queryDetail object: only [A-Za-z0-9-_.] and `*XX` escapes remain. */
-function primitive(value: string | number | boolean): string {
+export function primitive(value: string | number | boolean): string {
   if (typeof value !== 'string') return String(value);
   const encoded = encodeURIComponent(value).replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `'${encoded.replace(/%/g, '*')}`;
@@ -36,6 +36,11 @@ function outer(detail: string): string {
     .replace(/\(/g, '$2528')
     .replace(/\)/g, '$2529')
     .replace(/'/g, '$2527');
+}
+
+/** The Logs Insights console at `base` for `region`, with the queryDetail object `detail`. */
+export function insightsConsoleUrl(base: string, region: string, detail: string): string {
+  return `${base}/cloudwatch/home?region=${region}#logsV2:logs-insights$3FqueryDetail$3D${outer(detail)}`;
 }
 
 /** Options of a Logs Insights link. */
@@ -60,7 +65,7 @@ export function logsInsightsUrl(q: InsightsQuery): string {
   ];
   const body = fields.map(([k, v]) => `${k}~${primitive(v)}`).join('~');
   const detail = `~(${body}~source~(~${primitive(q.logGroupName)}))`;
-  return `${consoleBase(q.region)}/cloudwatch/home?region=${q.region}#logsV2:logs-insights$3FqueryDetail$3D${outer(detail)}`;
+  return insightsConsoleUrl(consoleBase(q.region), q.region, detail);
 }
 
 /** A string literal for a Logs Insights query: the characters that could end it are dropped. */
