@@ -255,6 +255,12 @@ project.addTask('bench:cis', {
   description: 'Report the synth time and template size of CisMonitoringAlarms next to RootUsageAlarm (a benchmark, not part of test:all)',
   exec: 'ts-node --project tsconfig.dev.json test/bench/cis-synth.bench.ts',
 });
+// Figures, not a test: the event notifier's handler time per 1,000 events (mocked SDK) and the
+// size of its bundled asset (run after compile, which bundles it).
+project.addTask('bench:event-notifier', {
+  description: "Report the event-notifier handler's time per 1,000 events (mocked AWS SDK) and its bundled asset size (a benchmark, not part of test:all)",
+  exec: 'ts-node --project tsconfig.dev.json test/bench/event-notifier.bench.ts',
+});
 
 addComplianceTests(project, testAll);
 addConsumerTests(project, testAll, CLOUD_ASSEMBLY_SCHEMA_FOR_GO);
