@@ -7,7 +7,7 @@ import {
   AWS_MANAGED_SNS_KEY_ALIAS,
   cloudWatchKeyStatement,
   cloudWatchPublishStatement,
-  denyGrantsExceptForAwsServicesStatement,
+  createRotatedKey,
   denyInsecureTransportStatement,
   isAwsManagedSnsKey,
   markPreparedForCloudWatch,
@@ -87,12 +87,10 @@ export class AlarmTopic extends Construct {
     if (props.encryptionKey) {
       this.encryptionKey = props.encryptionKey;
     } else {
-      const key = new kms.Key(this, 'Key', {
-        description: 'Encrypts the SNS topic of CloudWatch alarm notifications; CloudWatch alarms of this account may use it',
-        enableKeyRotation: true,
-      });
-      key.addToResourcePolicy(denyGrantsExceptForAwsServicesStatement());
-      this.encryptionKey = key;
+      this.encryptionKey = createRotatedKey(
+        this,
+        'Encrypts the SNS topic of CloudWatch alarm notifications; CloudWatch alarms of this account may use it',
+      );
     }
     const keyPolicy = this.encryptionKey.addToResourcePolicy(cloudWatchKeyStatement(this), true);
     if (!keyPolicy.statementAdded) {

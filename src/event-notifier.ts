@@ -9,7 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { EventNotifierFunction } from './event-notifier-function';
-import { denyGrantsExceptForAwsServicesStatement } from './private/cloudwatch-access';
+import { createRotatedKey } from './private/cloudwatch-access';
 import { PropValidator } from './private/validation';
 
 /**
@@ -136,12 +136,7 @@ export class EventNotifier extends Construct {
     if (props.encryptionKey) {
       this.encryptionKey = props.encryptionKey;
     } else {
-      const key = new kms.Key(this, 'Key', {
-        description: 'Encrypts the log group and the failure queue of the root-usage event notifier',
-        enableKeyRotation: true,
-      });
-      key.addToResourcePolicy(denyGrantsExceptForAwsServicesStatement());
-      this.encryptionKey = key;
+      this.encryptionKey = createRotatedKey(this, 'Encrypts the log group and the failure queue of the root-usage event notifier');
     }
     const logsKeyStatement = this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowCloudWatchLogsForTheEventNotifierLogGroup',

@@ -1,6 +1,7 @@
 import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { IConstruct } from 'constructs';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct, IConstruct } from 'constructs';
 
 /** The service that evaluates alarms and publishes their notifications. */
 export const CLOUDWATCH_SERVICE = 'cloudwatch.amazonaws.com';
@@ -97,4 +98,14 @@ export function markPreparedForCloudWatch(topic: object): void {
 /** Whether the topic is ready for CloudWatch alarms (see `preparedTopics`). */
 export function isPreparedForCloudWatch(topic: object): boolean {
   return preparedTopics.has(topic);
+}
+
+/**
+ * A customer managed key as the constructs create one (child id `Key`): automatic rotation, and a
+ * policy that lets only AWS services create grants (AWS Control Tower CT.KMS.PR.3).
+ */
+export function createRotatedKey(scope: Construct, description: string): kms.Key {
+  const key = new kms.Key(scope, 'Key', { description, enableKeyRotation: true });
+  key.addToResourcePolicy(denyGrantsExceptForAwsServicesStatement());
+  return key;
 }
