@@ -300,7 +300,8 @@ export class RealTimeRootAlerts extends Construct {
     this.localForwarderAlarm = alarm('LocalForwarderAlarm',
       'The forwarding rules of this account could not deliver root-usage events to the central event bus ' +
       '(FailedInvocations or InvocationsFailedToBeSentToDlq). Check the central bus and its policy.',
-      failedDeliveries([this.localForwarder.rootActivityRule.ref, this.localForwarder.assumeRootRule.ref].map((ruleName) => ({ RuleName: ruleName })), period));
+      failedDeliveries([this.localForwarder.rootActivityRule, this.localForwarder.assumeRootRule]
+        .map((rule) => ({ RuleName: rule.ref })), period));
     this.localDeadLetterAlarm = alarm('LocalDeadLetterAlarm',
       'Root-usage events of this account went to the dead-letter queue of its forwarding rules: they did not reach the central ' +
       'event bus. Read the messages in the queue, fix the cause (the bus, its policy, the rules\' role), then delete them.',
