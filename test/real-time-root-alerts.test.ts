@@ -141,6 +141,28 @@ describe('the member template', () => {
     expect(JSON.stringify(member)).not.toMatch(/cdk-hnb659fds|AssetParameters|BootstrapVersion/);
   });
 
+  test('the same template when the CDK CLI runs the app (its context adds construct paths and version reporting)', () => {
+    // GIVEN
+    const plain = build().realTime.memberTemplateBody;
+    const before = process.env.CDK_CONTEXT_JSON;
+    process.env.CDK_CONTEXT_JSON = JSON.stringify({
+      'aws:cdk:enable-path-metadata': true,
+      'aws:cdk:enable-asset-metadata': true,
+      'aws:cdk:version-reporting': true,
+    });
+    try {
+      // WHEN
+      const underCli = build().realTime.memberTemplateBody;
+
+      // THEN
+      expect(underCli).toEqual(plain);
+      expect(underCli).not.toMatch(/aws:cdk:|CDKMetadata/);
+    } finally {
+      if (before === undefined) delete process.env.CDK_CONTEXT_JSON;
+      else process.env.CDK_CONTEXT_JSON = before;
+    }
+  });
+
   test('the rules: root activity (state ENABLED) and AssumeRoot (all management events), to the central bus with the role, a DLQ and retries', () => {
     // WHEN
     const { member } = build();

@@ -39,6 +39,26 @@ export function buildMemberStack(app: App, id: string, options: MemberTemplateOp
 }
 
 /**
+ * The template without what the CDK CLI's context adds when it runs the app (construct paths,
+ * asset metadata, the CDKMetadata resource): the member template is the same however the app is
+ * run, and carries nothing about the deploying app into member accounts.
+ */
+function withoutCdkMetadata(template: any): any {
+  const resources: Record<string, any> = {};
+  for (const [logicalId, resource] of Object.entries<any>(template.Resources ?? {})) {
+    if (resource.Type === 'AWS::CDK::Metadata') continue;
+    const metadata = Object.fromEntries(Object.entries<any>(resource.Metadata ?? {})
+      .filter(([key]) => !key.startsWith('aws:cdk:') && !key.startsWith('aws:asset:')));
+    const { Metadata: _metadata, ...rest } = resource;
+    resources[logicalId] = Object.keys(metadata).length > 0 ? { ...rest, Metadata: metadata } : rest;
+  }
+  const conditions = Object.fromEntries(Object.entries<any>(template.Conditions ?? {})
+    .filter(([name]) => name !== 'CDKMetadataAvailable'));
+  const { Conditions: _conditions, ...others } = template;
+  return { ...others, ...(Object.keys(conditions).length > 0 ? { Conditions: conditions } : {}), Resources: resources };
+}
+
+/**
  * The member template as the stack set's `TemplateBody`: synthesized in an app of its own (in a
  * temporary folder, removed afterwards), compact JSON. Throws if it has assets or exceeds the
  * 51,200-byte limit of an inline template.
@@ -52,7 +72,7 @@ export function synthesizeMemberTemplate(owner: string, options: MemberTemplateO
     if (artifact.assets.length > 0) {
       throw new Error(`${owner}: the member template must not have assets (a stack set deploys a plain template)`);
     }
-    const body = JSON.stringify(artifact.template);
+    const body = JSON.stringify(withoutCdkMetadata(artifact.template));
     const bytes = Buffer.byteLength(body, 'utf8');
     if (bytes > TEMPLATE_BODY_LIMIT) {
       throw new Error(`${owner}: the member template is ${bytes} bytes, over the ${TEMPLATE_BODY_LIMIT}-byte limit of a TemplateBody`);
