@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { App } from 'aws-cdk-lib';
+import { Annotations, App } from 'aws-cdk-lib';
 import { LandingZoneSecurityStack, ManagementSignInsStack } from './stack';
 
 const app = new App();
@@ -34,6 +34,8 @@ if (realTime && env.account && env.region && env.region !== 'us-east-1') {
     env: { account: env.account, region: 'us-east-1' },
     description: 'Landing zone security: forwards the management account\'s root sign-ins (us-east-1) to the real-time path',
   }).addDependency(security);
+  Annotations.of(security.realTime!).acknowledgeWarning('cdk-root-usage-alarm:realTimeManagementUsEast1',
+    'LandingZoneManagementSignIns forwards the management account\'s root sign-ins from us-east-1');
 }
 
 app.synth();
