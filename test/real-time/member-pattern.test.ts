@@ -8,16 +8,30 @@
  * `aws.<service>`, the CloudTrail detail type, the record as `detail`. What arrives in each queue
  * is what the rule forwards.
  *
+ * Then the fan-in: each member rule also targets a central event bus, whose rule (the central
+ * rule's pattern from the synthesized `real-time` variant) sends to a queue of its own: what
+ * arrives there is what the event notifier function would receive.
+ *
  * Not simulated: the rule state. EventBridge delivers read-only management events (readOnly:
  * true) only to rules in state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS; moto ignores it.
  * The state of each rule is asserted in test/real-time-root-alerts.test.ts.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { EventBridgeClient, PutEventsCommand, PutEventsRequestEntry, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  CreateEventBusCommand,
+  EventBridgeClient,
+  PutEventsCommand,
+  PutEventsRequestEntry,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { synthesizeMemberTemplate } from '../../src/private/real-time/member-stack';
 import { MOTO_CLIENT, MotoServer, startMotoServer } from '../moto-server';
+import { VARIANTS } from '../variants';
 
 interface Vector {
   readonly name: string;
@@ -98,6 +112,9 @@ const CASES: Case[] = [
   },
 ];
 
+/** The central rule's name in moto (on the central bus). */
+const CENTRAL = 'central';
+
 let moto: MotoServer;
 let template: any;
 /** The name of each case that arrived, by rule. */
@@ -109,14 +126,31 @@ beforeAll(async () => {
   const events = new EventBridgeClient({ endpoint: moto.endpoint, ...MOTO_CLIENT });
   const sqs = new SQSClient({ endpoint: moto.endpoint, ...MOTO_CLIENT });
 
-  // GIVEN each rule of the member template, its pattern verbatim, targeting a queue of its own
-  const rules = Object.entries<any>(template.Resources).filter(([, resource]) => resource.Type === 'AWS::Events::Rule');
-  const queues: Record<string, string> = {};
-  for (const [logicalId, rule] of rules) {
-    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: logicalId }))).QueueUrl!;
+  const createQueue = async (name: string): Promise<[string, string]> => {
+    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!;
     const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    return [queueUrl, queueArn];
+  };
+  const queues: Record<string, string> = {};
+
+  // GIVEN the central bus and its rule, with the pattern the real-time variant synthesizes
+  const outer = Template.fromStack(VARIANTS.find((variant) => variant.name === 'real-time')!.build(new App()).stack).toJSON();
+  const [, centralRule] = Object.entries<any>(outer.Resources)
+    .find(([, resource]) => resource.Type === 'AWS::Events::Rule' && resource.Properties.EventBusName !== undefined)!;
+  const busArn = (await events.send(new CreateEventBusCommand({ Name: 'root-usage-real-time' }))).EventBusArn!;
+  const [centralUrl, centralArn] = await createQueue(CENTRAL);
+  await events.send(new PutRuleCommand({
+    Name: CENTRAL, EventBusName: 'root-usage-real-time', EventPattern: JSON.stringify(centralRule.Properties.EventPattern), State: 'ENABLED',
+  }));
+  await events.send(new PutTargetsCommand({ Rule: CENTRAL, EventBusName: 'root-usage-real-time', Targets: [{ Id: 'queue', Arn: centralArn }] }));
+  queues[CENTRAL] = centralUrl;
+
+  // GIVEN each rule of the member template, its pattern verbatim, targeting a queue of its own and the central bus
+  const rules = Object.entries<any>(template.Resources).filter(([, resource]) => resource.Type === 'AWS::Events::Rule');
+  for (const [logicalId, rule] of rules) {
+    const [queueUrl, queueArn] = await createQueue(logicalId);
     await events.send(new PutRuleCommand({ Name: logicalId, EventPattern: JSON.stringify(rule.Properties.EventPattern), State: 'ENABLED' }));
-    await events.send(new PutTargetsCommand({ Rule: logicalId, Targets: [{ Id: 'queue', Arn: queueArn }] }));
+    await events.send(new PutTargetsCommand({ Rule: logicalId, Targets: [{ Id: 'queue', Arn: queueArn }, { Id: 'central', Arn: busArn }] }));
     queues[logicalId] = queueUrl;
   }
 
@@ -149,7 +183,7 @@ afterAll(async () => {
 });
 
 test('the member template has exactly the two forwarding rules', () => {
-  expect(Object.keys(arrived).sort()).toEqual(['ForwarderAssumeRootRuleA5E59E35', 'ForwarderRootActivityRuleD4AF6399']);
+  expect(Object.keys(arrived).sort()).toEqual(['ForwarderAssumeRootRuleA5E59E35', 'ForwarderRootActivityRuleD4AF6399', CENTRAL]);
 });
 
 test('there are positives and near-misses for each rule', () => {
@@ -173,4 +207,14 @@ test('no non-root identity is forwarded as root activity', () => {
   const nonRoot = CASES.filter((c) => JSON.parse(c.entry.Detail!).userIdentity?.type !== 'Root');
   expect(nonRoot.length).toBeGreaterThan(0);
   expect(nonRoot.filter((c) => forwarded.has(c.name)).map((c) => c.name)).toEqual([]);
+});
+
+test('fan-in: the central rule passes on every forwarded event, once per forwarding rule that matched it', () => {
+  // THEN
+  const expected = [
+    ...CASES.filter((c) => c.rootActivity).map((c) => c.name),
+    ...CASES.filter((c) => c.assumeRoot).map((c) => c.name),
+  ];
+  expect(expected.length).toBeGreaterThan(0);
+  expect(arrived[CENTRAL].sort()).toEqual(expected.sort());
 });
