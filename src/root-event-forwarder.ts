@@ -9,7 +9,7 @@ import {
   RULE_STATE_ALL_MANAGEMENT_EVENTS,
   RULE_STATE_ENABLED,
 } from './private/real-time/event-patterns';
-import { PropValidator } from './private/validation';
+import { RealTimeValidator } from './private/real-time/validation';
 
 /**
  * Properties of a {@link RootEventForwarder}.
@@ -62,8 +62,8 @@ export class RootEventForwarder extends Construct {
 
   constructor(scope: Construct, id: string, props: RootEventForwarderProps) {
     super(scope, id);
-    const validate = new PropValidator(`RootEventForwarder at ${this.node.path}`);
-    validate.maxLength('eventBusArn', props.eventBusArn, 1600);
+    const validate = new RealTimeValidator(`RootEventForwarder at ${this.node.path}`);
+    validate.eventBusArn('eventBusArn', props.eventBusArn);
     const stack = Stack.of(this);
 
     // EventBridge may assume the role only for rules of this account (confused deputy).

@@ -448,6 +448,16 @@ describe('RootEventForwarder on its own (another region of the management accoun
 });
 
 describe('validation', () => {
+  test('RootEventForwarder rejects what is not an event bus ARN; a token passes', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'SignIns');
+
+    // THEN
+    expect(() => new RootEventForwarder(stack, 'Forwarder', { eventBusArn: 'arn:aws:sns:eu-west-1:111122223333:topic' }))
+      .toThrow(/RootEventForwarder at SignIns\/Forwarder: eventBusArn must be an event bus ARN/);
+    expect(() => new RootEventForwarder(stack, 'Token', { eventBusArn: Token.asString({ Ref: 'Bus' }) })).not.toThrow();
+  });
+
   test.each<[string, Partial<RealTimeRootAlertsProps>, RegExp]>([
     ['organization ID', { organizationId: 'o-short' }, /organizationId must be an organization ID/],
     ['organization ID in upper case', { organizationId: 'o-A1B2C3D4E5' }, /organizationId must be an organization ID/],

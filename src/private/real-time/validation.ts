@@ -65,4 +65,12 @@ export class RealTimeValidator extends PropValidator {
       this.fail(prop, `must be a whole number from ${min} to 100 (got ${value})`);
     }
   }
+
+  /** An event bus ARN (`arn:<partition>:events:<region>:<account>:event-bus/<name>`). */
+  public eventBusArn(prop: string, value: string): void {
+    if (Token.isUnresolved(value)) return;
+    if (!/^arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:event-bus\/[.\-_A-Za-z0-9]{1,256}$/.test(value)) {
+      this.fail(prop, `must be an event bus ARN like "arn:aws:events:eu-west-1:111122223333:event-bus/root-usage-real-time" (got "${value}")`);
+    }
+  }
 }
