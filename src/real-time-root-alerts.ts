@@ -45,6 +45,8 @@ export interface RealTimeRootAlertsProps {
   /**
    * The ID of the organization (`o-` and 10 to 32 lowercase letters or digits). The central
    * event bus accepts events only from principals of this organization (`aws:PrincipalOrgID`).
+   * Only its form is checked: with a wrong ID, member accounts' events end in their dead-letter
+   * queues, while this account's own forwarder keeps working (see docs/real-time-alerts.md).
    */
   readonly organizationId: string;
 
