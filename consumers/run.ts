@@ -14,7 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, CfnOutput, Stack } from 'aws-cdk-lib';
 import { LandingZoneSecurityStack } from '../examples/landing-zone/stack';
-import { CisControl, CisMonitoringAlarms } from '../src';
+import { CisControl, CisMonitoringAlarms, RealTimeRootAlerts, RootUsageAlarm, StackSetCallAs } from '../src';
 
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
@@ -56,6 +56,28 @@ const REFERENCE_STACKS: Record<string, (app: App, id: string) => void> = {
     description: 'Landing zone security: email and a message per root session on any use of a root user (CIS 4.3)',
     eventNotifications: true,
   }),
+  // The real-time path: a construct instance as a prop (rootUsageAlarm), an enum (callAs), lists,
+  // and the member template synthesized inside the library (the stack set's TemplateBody).
+  LandingZoneRealTime: (app, id) => {
+    const stack = new Stack(app, id, { description: 'Landing zone security: root sign-ins and root use reported within seconds, organization-wide' });
+    const rootUsage = new RootUsageAlarm(stack, 'RootUsage', {
+      emailAddresses: SECURITY_EMAILS,
+      metricNamespace: 'LandingZone/Security',
+      eventNotifications: true,
+    });
+    const realTime = new RealTimeRootAlerts(stack, 'RealTime', {
+      rootUsageAlarm: rootUsage,
+      organizationalUnitIds: ['r-ab12'],
+      organizationId: 'o-a1b2c3d4e5',
+      regions: ['us-east-1', 'eu-west-1'],
+      allRootApiCalls: true,
+      callAs: StackSetCallAs.DELEGATED_ADMIN,
+    });
+    new CfnOutput(stack, 'EventBusArn', {
+      description: 'The central event bus: a RootEventForwarder in another region of this account targets it',
+      value: realTime.eventBus.eventBusArn,
+    });
+  },
 };
 const STACK_IDS = Object.keys(REFERENCE_STACKS).sort();
 

@@ -30,6 +30,13 @@ const PACKS: { prefix: string; create: () => IAspect }[] = [
 const NOTIFIER = 'RootUsage/EventNotifier';
 const NOT_IN_VPC = 'The function calls only the SNS and AWS Organizations APIs, over TLS, and connects to nothing inside a ' +
   'network; a VPC would add NAT gateways or interface endpoints (cost, and more ways to fail) without protecting any data.';
+/** AwsSolutions-SQS3 on an EventBridge dead-letter queue, which the rule does not recognize as one. */
+const EVENTBRIDGE_DLQ: NagPackSuppression[] = [{
+  id: 'AwsSolutions-SQS3',
+  reason: 'The queue is the dead-letter queue of EventBridge rule targets (DeadLetterConfig), which the rule does not ' +
+    'recognize as one: the end of the chain, with an alarm on the messages sent to it (member accounts: see ' +
+    'docs/real-time-alerts.md). A dead-letter queue behind it would hold nothing.',
+}];
 const ACKNOWLEDGED: Record<string, Record<string, NagPackSuppression[]>> = {
   'log-group': {
     TrailLogGroup: ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => ({
@@ -73,6 +80,15 @@ const ACKNOWLEDGED: Record<string, Record<string, NagPackSuppression[]>> = {
       ],
     }],
   },
+};
+// The real-time path feeds the per-event path: the same acknowledgements, plus its dead-letter queues.
+ACKNOWLEDGED['real-time'] = {
+  ...ACKNOWLEDGED['event-notifications'],
+  'RealTime/DeadLetterQueue': EVENTBRIDGE_DLQ,
+  'RealTime/LocalForwarder/DeadLetterQueue': EVENTBRIDGE_DLQ,
+};
+ACKNOWLEDGED['real-time-member'] = {
+  'Forwarder/DeadLetterQueue': EVENTBRIDGE_DLQ,
 };
 
 function messagePattern(prefix: string): string {

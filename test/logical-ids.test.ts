@@ -107,6 +107,39 @@ const EXPECTED: Record<string, Record<string, string>> = {
     RootUsageEventNotifierErrorsAlarm7A19AADE: 'AWS::CloudWatch::Alarm',
     RootUsageEventNotifierFailureQueueAlarm2E4207D4: 'AWS::CloudWatch::Alarm',
   },
+  'real-time-member': {
+    // In every member account and region, through the stack set: a stack of its own, whose
+    // logical IDs stack set updates must keep as well.
+    ForwarderRoleDD76EF76: 'AWS::IAM::Role',
+    ForwarderPutEventsPolicy942C0A49: 'AWS::IAM::ManagedPolicy',
+    ForwarderDeadLetterQueue10393842: 'AWS::SQS::Queue',
+    ForwarderDeadLetterQueuePolicy0E4D4AB9: 'AWS::SQS::QueuePolicy',
+    ForwarderRootActivityRuleD4AF6399: 'AWS::Events::Rule',
+    ForwarderAssumeRootRuleA5E59E35: 'AWS::Events::Rule',
+  },
+};
+
+// The real-time variant: the event-notifications variant's resources, unchanged (whatever that
+// list holds), and the real-time path's (`RealTime` is the construct id the user chose).
+EXPECTED['real-time'] = {
+  ...EXPECTED['event-notifications'],
+  RealTimeEventBusCBA95ABD: 'AWS::Events::EventBus',
+  RealTimeEventBusPolicy29B8DA9B: 'AWS::Events::EventBusPolicy',
+  RealTimeDeadLetterQueue94CF37BA: 'AWS::SQS::Queue',
+  RealTimeDeadLetterQueuePolicy4B0A5AB2: 'AWS::SQS::QueuePolicy',
+  RealTimeCentralRuleA684F542: 'AWS::Events::Rule',
+  RealTimeInvokedByCentralRule963A8115: 'AWS::Lambda::Permission',
+  RealTimeLocalForwarderRole93C29DB8: 'AWS::IAM::Role',
+  RealTimeLocalForwarderPutEventsPolicy749E2CD4: 'AWS::IAM::ManagedPolicy',
+  RealTimeLocalForwarderDeadLetterQueue6105EE08: 'AWS::SQS::Queue',
+  RealTimeLocalForwarderDeadLetterQueuePolicyC0C52DEA: 'AWS::SQS::QueuePolicy',
+  RealTimeLocalForwarderRootActivityRule06D8BF81: 'AWS::Events::Rule',
+  RealTimeLocalForwarderAssumeRootRule28FCE1C6: 'AWS::Events::Rule',
+  RealTimeStackSet882EF3F2: 'AWS::CloudFormation::StackSet',
+  RealTimeCentralRuleAlarm32FD9976: 'AWS::CloudWatch::Alarm',
+  RealTimeDeadLetterAlarm83C057A8: 'AWS::CloudWatch::Alarm',
+  RealTimeLocalForwarderAlarm0EE36941: 'AWS::CloudWatch::Alarm',
+  RealTimeLocalDeadLetterAlarm27691B57: 'AWS::CloudWatch::Alarm',
 };
 
 test('every variant has its list', () => {

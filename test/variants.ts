@@ -11,7 +11,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { CisMonitoringAlarms, RootUsageAlarm } from '../src';
+import { CisMonitoringAlarms, RealTimeRootAlerts, RootUsageAlarm } from '../src';
+import { buildMemberStack } from '../src/private/real-time/member-stack';
 
 /** The construct's id in every variant stack: part of every logical ID it creates. */
 const CONSTRUCT_ID = 'RootUsage';
@@ -36,7 +37,8 @@ export interface Variant {
   /** Builds the variant's stack in `app`. */
   readonly build: (app: App) => VariantStack;
   /**
-   * The Security Hub controls the variant's template must pass.
+   * The Security Hub controls the variant's template must pass (none for a template without the
+   * alarm, such as the real-time path's member template).
    *
    * @default ['CloudWatch.1']
    */
@@ -141,5 +143,30 @@ export const VARIANTS: Variant[] = [
       new RootUsageAlarm(stack, CONSTRUCT_ID, { emailAddresses: [EMAIL], eventNotifications: true });
       return { stack, trailLogGroup: 'aws-controltower/CloudTrailLogs' };
     },
+  },
+  {
+    // The real-time path (RealTimeRootAlerts) beside the per-event path it feeds: the central bus
+    // and rule, the stack set, this account's forwarding rules, the failure alarms.
+    name: 'real-time',
+    build: (app) => {
+      const stack = new Stack(app, stackName('real-time'));
+      const rootUsageAlarm = new RootUsageAlarm(stack, CONSTRUCT_ID, { emailAddresses: [EMAIL], eventNotifications: true });
+      new RealTimeRootAlerts(stack, 'RealTime', {
+        rootUsageAlarm,
+        organizationalUnitIds: ['r-ab12'],
+        organizationId: 'o-a1b2c3d4e5',
+      });
+      return { stack, trailLogGroup: 'aws-controltower/CloudTrailLogs' };
+    },
+  },
+  {
+    // The template the real-time path's stack set deploys to every member account and region
+    // (the same builder RealTimeRootAlerts synthesizes its TemplateBody with).
+    name: 'real-time-member',
+    securityHubControls: [],
+    build: (app) => ({
+      stack: buildMemberStack(app, stackName('real-time-member'), { allRootApiCalls: false }),
+      trailLogGroup: undefined,
+    }),
   },
 ];

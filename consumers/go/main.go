@@ -61,6 +61,31 @@ func NewLandingZoneCisStack(scope constructs.Construct, id string, props *Landin
 	return stack
 }
 
+// NewLandingZoneRealTimeStack reports root sign-ins and root use in every account of the organization within seconds.
+func NewLandingZoneRealTimeStack(scope constructs.Construct, id string, props *LandingZoneSecurityStackProps) awscdk.Stack {
+	stack := awscdk.NewStack(scope, &id, &props.StackProps)
+
+	rootUsage := cdkrootusagealarm.NewRootUsageAlarm(stack, jsii.String("RootUsage"), &cdkrootusagealarm.RootUsageAlarmProps{
+		EmailAddresses:     props.SecurityEmails,
+		MetricNamespace:    jsii.String("LandingZone/Security"),
+		EventNotifications: jsii.Bool(true),
+	})
+	realTime := cdkrootusagealarm.NewRealTimeRootAlerts(stack, jsii.String("RealTime"), &cdkrootusagealarm.RealTimeRootAlertsProps{
+		RootUsageAlarm:        rootUsage,
+		OrganizationalUnitIds: jsii.Strings("r-ab12"),
+		OrganizationId:        jsii.String("o-a1b2c3d4e5"),
+		Regions:               jsii.Strings("us-east-1", "eu-west-1"),
+		AllRootApiCalls:       jsii.Bool(true),
+		CallAs:                cdkrootusagealarm.StackSetCallAs_DELEGATED_ADMIN,
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("EventBusArn"), &awscdk.CfnOutputProps{
+		Description: jsii.String("The central event bus: a RootEventForwarder in another region of this account targets it"),
+		Value:       realTime.EventBus().EventBusArn(),
+	})
+
+	return stack
+}
+
 func main() {
 	defer jsii.Close()
 
@@ -83,6 +108,13 @@ func main() {
 	NewLandingZoneCisStack(app, "LandingZoneCis", &LandingZoneSecurityStackProps{
 		StackProps: awscdk.StackProps{
 			Description: jsii.String("Landing zone security: the CIS monitoring alarms (Security Hub CloudWatch.1 to .14 but .2)"),
+		},
+		SecurityEmails: jsii.Strings("security@example.com", "cloud-platform@example.com"),
+	})
+
+	NewLandingZoneRealTimeStack(app, "LandingZoneRealTime", &LandingZoneSecurityStackProps{
+		StackProps: awscdk.StackProps{
+			Description: jsii.String("Landing zone security: root sign-ins and root use reported within seconds, organization-wide"),
 		},
 		SecurityEmails: jsii.Strings("security@example.com", "cloud-platform@example.com"),
 	})

@@ -5,7 +5,13 @@ from typing import List
 import aws_cdk as cdk
 from constructs import Construct
 
-from cdk_root_usage_alarm import CisControl, CisMonitoringAlarms, RootUsageAlarm
+from cdk_root_usage_alarm import (
+    CisControl,
+    CisMonitoringAlarms,
+    RealTimeRootAlerts,
+    RootUsageAlarm,
+    StackSetCallAs,
+)
 
 
 class LandingZoneSecurityStack(cdk.Stack):
@@ -70,6 +76,37 @@ class LandingZoneCisStack(cdk.Stack):
         )
 
 
+class LandingZoneRealTimeStack(cdk.Stack):
+    """Root sign-ins and root use in every account of the organization, reported within seconds."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, security_emails: List[str], **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+
+        root_usage = RootUsageAlarm(
+            self,
+            "RootUsage",
+            email_addresses=security_emails,
+            metric_namespace="LandingZone/Security",
+            event_notifications=True,
+        )
+        real_time = RealTimeRootAlerts(
+            self,
+            "RealTime",
+            root_usage_alarm=root_usage,
+            organizational_unit_ids=["r-ab12"],
+            organization_id="o-a1b2c3d4e5",
+            regions=["us-east-1", "eu-west-1"],
+            all_root_api_calls=True,
+            call_as=StackSetCallAs.DELEGATED_ADMIN,
+        )
+        cdk.CfnOutput(
+            self,
+            "EventBusArn",
+            description="The central event bus: a RootEventForwarder in another region of this account targets it",
+            value=real_time.event_bus.event_bus_arn,
+        )
+
+
 app = cdk.App()
 LandingZoneSecurityStack(
     app,
@@ -89,5 +126,11 @@ LandingZoneSecurityStack(
     security_emails=["security@example.com", "cloud-platform@example.com"],
     description="Landing zone security: email and a message per root session on any use of a root user (CIS 4.3)",
     event_notifications=True,
+)
+LandingZoneRealTimeStack(
+    app,
+    "LandingZoneRealTime",
+    security_emails=["security@example.com", "cloud-platform@example.com"],
+    description="Landing zone security: root sign-ins and root use reported within seconds, organization-wide",
 )
 app.synth()

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The landing-zone security stack, written as a TypeScript user of cdk-root-usage-alarm writes it.
 import { App, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
-import { CisControl, CisMonitoringAlarms, RootUsageAlarm } from 'cdk-root-usage-alarm';
+import { CisControl, CisMonitoringAlarms, RealTimeRootAlerts, RootUsageAlarm, StackSetCallAs } from 'cdk-root-usage-alarm';
 import { Construct } from 'constructs';
 
 interface LandingZoneSecurityStackProps extends StackProps {
@@ -54,6 +54,31 @@ class LandingZoneCisStack extends Stack {
   }
 }
 
+/** Root sign-ins and root use in every account of the organization, reported within seconds. */
+class LandingZoneRealTimeStack extends Stack {
+  constructor(scope: Construct, id: string, props: StackProps & { securityEmails: string[] }) {
+    super(scope, id, props);
+
+    const rootUsage = new RootUsageAlarm(this, 'RootUsage', {
+      emailAddresses: props.securityEmails,
+      metricNamespace: 'LandingZone/Security',
+      eventNotifications: true,
+    });
+    const realTime = new RealTimeRootAlerts(this, 'RealTime', {
+      rootUsageAlarm: rootUsage,
+      organizationalUnitIds: ['r-ab12'],
+      organizationId: 'o-a1b2c3d4e5',
+      regions: ['us-east-1', 'eu-west-1'],
+      allRootApiCalls: true,
+      callAs: StackSetCallAs.DELEGATED_ADMIN,
+    });
+    new CfnOutput(this, 'EventBusArn', {
+      description: 'The central event bus: a RootEventForwarder in another region of this account targets it',
+      value: realTime.eventBus.eventBusArn,
+    });
+  }
+}
+
 const app = new App();
 new LandingZoneSecurityStack(app, 'LandingZoneSecurity', {
   securityEmails: ['security@example.com', 'cloud-platform@example.com'],
@@ -67,5 +92,9 @@ new LandingZoneSecurityStack(app, 'LandingZoneSecurityEventNotifications', {
   securityEmails: ['security@example.com', 'cloud-platform@example.com'],
   description: 'Landing zone security: email and a message per root session on any use of a root user (CIS 4.3)',
   eventNotifications: true,
+});
+new LandingZoneRealTimeStack(app, 'LandingZoneRealTime', {
+  securityEmails: ['security@example.com', 'cloud-platform@example.com'],
+  description: 'Landing zone security: root sign-ins and root use reported within seconds, organization-wide',
 });
 app.synth();

@@ -1,19 +1,41 @@
 #!/usr/bin/env node
-import { App } from 'aws-cdk-lib';
-import { LandingZoneSecurityStack } from './stack';
+import { Annotations, App } from 'aws-cdk-lib';
+import { LandingZoneSecurityStack, ManagementSignInsStack } from './stack';
 
 const app = new App();
 
 // Recipients: `cdk synth -c securityEmails=security@example.com,cloud-platform@example.com`
 const emails = String(app.node.tryGetContext('securityEmails') ?? 'security@example.com,cloud-platform@example.com');
 
-new LandingZoneSecurityStack(app, 'LandingZoneSecurity', {
+// Root sign-ins and root use reported within seconds in every account (docs/real-time-alerts.md):
+// `cdk synth -c realTime=true -c organizationId=o-... -c organizationalUnitIds=r-...`
+const realTime = String(app.node.tryGetContext('realTime') ?? 'false') === 'true';
+const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+
+const security = new LandingZoneSecurityStack(app, 'LandingZoneSecurity', {
   securityEmails: emails.split(',').map((email) => email.trim()).filter((email) => email.length > 0),
   // Every root use as its own message too: `cdk synth -c eventNotifications=true`
   eventNotifications: String(app.node.tryGetContext('eventNotifications') ?? 'false') === 'true',
+  realTime: realTime ? {
+    organizationId: String(app.node.tryGetContext('organizationId') ?? 'o-a1b2c3d4e5'),
+    organizationalUnitIds: String(app.node.tryGetContext('organizationalUnitIds') ?? 'r-ab12').split(','),
+  } : undefined,
   // Deploy to the Control Tower management account, home region (from your AWS profile).
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  env,
   description: 'Landing zone security: email on any use of a root user in the organization (CIS 4.3)',
 });
+
+// The management account's own root sign-ins are recorded in us-east-1: forward them from there
+// when the home region is another one.
+if (realTime && env.account && env.region && env.region !== 'us-east-1') {
+  const eventBusArn = `arn:${app.node.tryGetContext('partition') ?? 'aws'}:events:${env.region}:${env.account}:event-bus/root-usage-real-time`;
+  new ManagementSignInsStack(app, 'LandingZoneManagementSignIns', {
+    eventBusArn,
+    env: { account: env.account, region: 'us-east-1' },
+    description: 'Landing zone security: forwards the management account\'s root sign-ins (us-east-1) to the real-time path',
+  }).addDependency(security);
+  Annotations.of(security.realTime!).acknowledgeWarning('cdk-root-usage-alarm:realTimeManagementUsEast1',
+    'LandingZoneManagementSignIns forwards the management account\'s root sign-ins from us-east-1');
+}
 
 app.synth();

@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-// In your own app: import { RootUsageAlarm } from 'cdk-root-usage-alarm';
-import { RootUsageAlarm } from '../../src';
+// In your own app: import { RealTimeRootAlerts, RootEventForwarder, RootUsageAlarm } from 'cdk-root-usage-alarm';
+import { RealTimeRootAlerts, RootEventForwarder, RootUsageAlarm } from '../../src';
 
 /** Properties of the example landing-zone security stack. */
 export interface LandingZoneSecurityStackProps extends StackProps {
@@ -14,6 +14,22 @@ export interface LandingZoneSecurityStackProps extends StackProps {
    * @default false
    */
   readonly eventNotifications?: boolean;
+
+  /**
+   * Also report root sign-ins and root use within seconds, in every account of these
+   * organizational units (docs/real-time-alerts.md). Turns `eventNotifications` on.
+   *
+   * @default - no real-time path
+   */
+  readonly realTime?: RealTimeOptions;
+}
+
+/** Where the real-time path reaches. */
+export interface RealTimeOptions {
+  /** The organization's ID, `o-...`: the central event bus accepts events from it only. */
+  readonly organizationId: string;
+  /** The organization root (`r-...`) or the OUs whose accounts forward their root events. */
+  readonly organizationalUnitIds: string[];
 }
 
 /**
@@ -23,6 +39,7 @@ export interface LandingZoneSecurityStackProps extends StackProps {
  */
 export class LandingZoneSecurityStack extends Stack {
   public readonly rootUsage: RootUsageAlarm;
+  public readonly realTime?: RealTimeRootAlerts;
 
   constructor(scope: Construct, id: string, props: LandingZoneSecurityStackProps) {
     super(scope, id, props);
@@ -32,8 +49,21 @@ export class LandingZoneSecurityStack extends Stack {
       emailAddresses: props.securityEmails,
       metricNamespace: 'LandingZone/Security',
       alarmName: 'landing-zone-root-usage',
-      eventNotifications: props.eventNotifications,
+      eventNotifications: props.eventNotifications || props.realTime !== undefined,
     });
+
+    if (props.realTime) {
+      this.realTime = new RealTimeRootAlerts(this, 'RealTime', {
+        rootUsageAlarm: this.rootUsage,
+        organizationId: props.realTime.organizationId,
+        organizationalUnitIds: props.realTime.organizationalUnitIds,
+      });
+      new CfnOutput(this, 'FailedStackInstancesCommand', {
+        description: 'Lists the accounts and regions where the forwarding rules failed to deploy',
+        value: `aws cloudformation list-stack-instances --stack-set-name ${this.realTime.stackSet.stackSetName} ` +
+          '--filters Name=DETAILED_STATUS,Values=FAILED',
+      });
+    }
 
     // After `cdk deploy`: prove that a notification really reaches every confirmed recipient
     // (README "Test it after deploying"), then check that the alarm's action succeeded.
@@ -45,5 +75,23 @@ export class LandingZoneSecurityStack extends Stack {
       description: "Lists the alarm's latest notifications and whether each reached the topic",
       value: this.rootUsage.actionHistoryCommand(),
     });
+  }
+}
+
+/** Properties of the {@link ManagementSignInsStack}. */
+export interface ManagementSignInsStackProps extends StackProps {
+  /** The central event bus of the real-time path, in the landing zone's home region. */
+  readonly eventBusArn: string;
+}
+
+/**
+ * The real-time path for the management account's own root sign-ins, which CloudTrail records in
+ * us-east-1: deploy it there when the landing zone's home region is another one (the stack set
+ * never deploys to the management account).
+ */
+export class ManagementSignInsStack extends Stack {
+  constructor(scope: Construct, id: string, props: ManagementSignInsStackProps) {
+    super(scope, id, props);
+    new RootEventForwarder(this, 'RootEventForwarder', { eventBusArn: props.eventBusArn });
   }
 }

@@ -31,6 +31,12 @@ public final class LandingZoneApp {
                         .build(),
                 List.of("security@example.com", "cloud-platform@example.com"));
 
+        new LandingZoneRealTimeStack(app, "LandingZoneRealTime",
+                StackProps.builder()
+                        .description("Landing zone security: root sign-ins and root use reported within seconds, organization-wide")
+                        .build(),
+                List.of("security@example.com", "cloud-platform@example.com"));
+
         app.synth();
     }
 }

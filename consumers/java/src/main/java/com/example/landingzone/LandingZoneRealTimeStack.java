@@ -1,0 +1,44 @@
+package com.example.landingzone;
+
+import java.util.List;
+
+import io.github.cdkrootusagealarm.RealTimeRootAlerts;
+import io.github.cdkrootusagealarm.RootUsageAlarm;
+import io.github.cdkrootusagealarm.StackSetCallAs;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.constructs.Construct;
+
+/** Root sign-ins and root use in every account of the organization, reported within seconds. */
+public class LandingZoneRealTimeStack extends Stack {
+    private final RealTimeRootAlerts realTime;
+
+    public LandingZoneRealTimeStack(final Construct scope, final String id, final StackProps props,
+            final List<String> securityEmails) {
+        super(scope, id, props);
+
+        RootUsageAlarm rootUsage = RootUsageAlarm.Builder.create(this, "RootUsage")
+                .emailAddresses(securityEmails)
+                .metricNamespace("LandingZone/Security")
+                .eventNotifications(true)
+                .build();
+        this.realTime = RealTimeRootAlerts.Builder.create(this, "RealTime")
+                .rootUsageAlarm(rootUsage)
+                .organizationalUnitIds(List.of("r-ab12"))
+                .organizationId("o-a1b2c3d4e5")
+                .regions(List.of("us-east-1", "eu-west-1"))
+                .allRootApiCalls(true)
+                .callAs(StackSetCallAs.DELEGATED_ADMIN)
+                .build();
+
+        CfnOutput.Builder.create(this, "EventBusArn")
+                .description("The central event bus: a RootEventForwarder in another region of this account targets it")
+                .value(realTime.getEventBus().getEventBusArn())
+                .build();
+    }
+
+    public RealTimeRootAlerts getRealTime() {
+        return realTime;
+    }
+}

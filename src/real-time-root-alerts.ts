@@ -1,0 +1,345 @@
+import { Annotations, Aws, CfnCondition, Duration, Fn, Stack, Token } from 'aws-cdk-lib';
+import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { CENTRAL_PATTERN } from './private/real-time/event-patterns';
+import { CENTRAL_EVENT_BUS_PARAMETER, synthesizeMemberTemplate } from './private/real-time/member-stack';
+import { RealTimeValidator } from './private/real-time/validation';
+import { RootEventForwarder } from './root-event-forwarder';
+import { RootUsageAlarm } from './root-usage-alarm';
+
+/**
+ * Who creates the stack set: the management account itself, or a delegated administrator for
+ * StackSets of the organization.
+ */
+export enum StackSetCallAs {
+  /** The stack is deployed in the organization's management account. */
+  SELF = 'SELF',
+  /** The stack is deployed in an account registered as a delegated administrator for StackSets. */
+  DELEGATED_ADMIN = 'DELEGATED_ADMIN',
+}
+
+/**
+ * Properties of a {@link RealTimeRootAlerts}.
+ */
+export interface RealTimeRootAlertsProps {
+  /**
+   * The root-usage alarm whose event notifier (`eventNotifications: true`) and topic receive the
+   * real-time events: the events reach the same function, which publishes the same messages, and
+   * the alarms of this construct notify the same topic.
+   */
+  readonly rootUsageAlarm: RootUsageAlarm;
+
+  /**
+   * The organization root (`r-...`) or organizational units (`ou-...`) whose accounts get the
+   * forwarding rules, now and whenever an account joins them (service-managed stack set with
+   * automatic deployment). Accounts that leave lose the rules.
+   */
+  readonly organizationalUnitIds: string[];
+
+  /**
+   * The ID of the organization (`o-` and 10 to 32 lowercase letters or digits). The central
+   * event bus accepts events only from principals of this organization (`aws:PrincipalOrgID`).
+   * Only its form is checked: with a wrong ID, member accounts' events end in their dead-letter
+   * queues, while this account's own forwarder keeps working (see docs/real-time-alerts.md).
+   */
+  readonly organizationId: string;
+
+  /**
+   * The regions of the member accounts where the forwarding rules are deployed. CloudTrail
+   * records a root console sign-in (and root password recovery) in us-east-1; root API calls,
+   * the actions of a centralized-root-access session and `AssumeRoot` calls are recorded in the
+   * region where they are made. Events from other regions reach the central bus in this stack's
+   * region through cross-region forwarding.
+   *
+   * @default - us-east-1 and the region of this stack
+   */
+  readonly regions?: string[];
+
+  /**
+   * Forward every root API call, read-only calls (`Describe*`, `Get*`, `List*`) included, as
+   * CloudTrail records them; otherwise read-only root calls reach only the log path.
+   *
+   * @default false - root sign-ins (success and failure), root password recovery, AssumeRoot
+   * calls, and every root call that changes something
+   */
+  readonly allRootApiCalls?: boolean;
+
+  /**
+   * Whether this stack is deployed in the management account or by a delegated administrator
+   * for StackSets.
+   *
+   * @default StackSetCallAs.SELF
+   */
+  readonly callAs?: StackSetCallAs;
+
+  /**
+   * The name of the stack set: unique among the stack sets of this account and region.
+   *
+   * @default "root-usage-real-time-alerts"
+   */
+  readonly stackSetName?: string;
+
+  /**
+   * The name of the central event bus: unique among the buses of this account and region.
+   *
+   * @default "root-usage-real-time"
+   */
+  readonly eventBusName?: string;
+
+  /**
+   * The percentage of the target accounts, per region, in which a stack set operation runs at
+   * once (1 to 100). With 1,000 accounts, the default deploys 250 at a time: about four rounds.
+   * Operation preferences apply to updates of the stack set; automatic deployments to accounts
+   * that join an organizational unit are run by CloudFormation as they come.
+   *
+   * @default 25
+   */
+  readonly maxConcurrentPercentage?: number;
+
+  /**
+   * The percentage of the target accounts, per region, in which a stack set operation may fail
+   * before CloudFormation stops it in that region (0 to 100). The concurrency mode is
+   * `SOFT_FAILURE_TOLERANCE`: failures do not lower the concurrency.
+   *
+   * @default 10
+   */
+  readonly failureTolerancePercentage?: number;
+}
+
+/**
+ * Root sign-ins and root use in every account of an organization, reported within seconds:
+ * CloudTrail sends each event to EventBridge in the account and region where it is recorded,
+ * a rule there forwards the root-usage events to a central event bus in this stack's account and
+ * region, and a rule on that bus sends them to the event notifier of the `rootUsageAlarm`, which
+ * publishes the same message as for the log path (5 to 15 minutes later) to the same topic.
+ *
+ * Created here: the central event bus, with a policy that accepts events only from principals of
+ * the organization; the central rule to the event notifier function (its invoke permission
+ * scoped to the rule), with a dead-letter queue; a service-managed stack set with automatic
+ * deployment that puts a {@link RootEventForwarder} into every account of the organizational
+ * units in each region; the same forwarder for this account (a service-managed stack set never
+ * deploys to the management account) in this stack's region; alarms on the topic for failed
+ * deliveries.
+ *
+ * Prerequisites (once, in the management account): trusted access for CloudFormation StackSets
+ * with AWS Organizations, and, with `callAs: DELEGATED_ADMIN`, the delegated administrator
+ * registration.
+ */
+export class RealTimeRootAlerts extends Construct {
+  /** The central event bus: receives the root-usage events of every account and region. */
+  public readonly eventBus: events.IEventBus;
+
+  /** The rule on the central bus that sends the events to the event notifier function. */
+  public readonly centralRule: events.CfnRule;
+
+  /** The queue of the events the central rule could not deliver to the function. */
+  public readonly deadLetterQueue: sqs.IQueue;
+
+  /** The stack set that rolls the forwarding rules out to the member accounts. */
+  public readonly stackSet: cloudformation.CfnStackSet;
+
+  /** The forwarding rules of this (the management or delegated-admin) account, in this region. */
+  public readonly localForwarder: RootEventForwarder;
+
+  /** The member template (JSON) the stack set deploys. */
+  public readonly memberTemplateBody: string;
+
+  /** The alarm on failed deliveries of the central rule to the function. */
+  public readonly centralRuleAlarm: cloudwatch.Alarm;
+
+  /** The alarm on events arriving in the central dead-letter queue. */
+  public readonly deadLetterAlarm: cloudwatch.Alarm;
+
+  /** The alarm on failed deliveries of this account's forwarding rules to the central bus. */
+  public readonly localForwarderAlarm: cloudwatch.Alarm;
+
+  /** The alarm on events arriving in the dead-letter queue of this account's forwarding rules. */
+  public readonly localDeadLetterAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: RealTimeRootAlertsProps) {
+    super(scope, id);
+    const owner = `RealTimeRootAlerts at ${this.node.path}`;
+    const validate: RealTimeValidator = new RealTimeValidator(owner);
+    const notifier = props.rootUsageAlarm.eventNotifier;
+    if (!notifier) {
+      validate.fail('rootUsageAlarm', 'must have eventNotifications: true: the real-time events are published by its event notifier');
+    }
+    validate.organizationId('organizationId', props.organizationId);
+    validate.organizationalUnitIds('organizationalUnitIds', props.organizationalUnitIds);
+    validate.regions('regions', props.regions);
+    const eventBusName = props.eventBusName ?? 'root-usage-real-time';
+    validate.eventBusName('eventBusName', eventBusName);
+    const stackSetName = props.stackSetName ?? 'root-usage-real-time-alerts';
+    validate.stackSetName('stackSetName', stackSetName);
+    const maxConcurrentPercentage = props.maxConcurrentPercentage ?? 25;
+    validate.percentage('maxConcurrentPercentage', maxConcurrentPercentage, 1);
+    const failureTolerancePercentage = props.failureTolerancePercentage ?? 10;
+    validate.percentage('failureTolerancePercentage', failureTolerancePercentage, 0);
+    const stack = Stack.of(this);
+    const topicAction = new actions.SnsAction(props.rootUsageAlarm.topic);
+
+    // The central bus: only principals of the organization may put events on it.
+    const bus = new events.CfnEventBus(this, 'EventBus', { name: eventBusName });
+    this.eventBus = events.EventBus.fromEventBusArn(this, 'ImportedEventBus', bus.attrArn);
+    const busPolicy = new events.CfnEventBusPolicy(this, 'EventBusPolicy', {
+      eventBusName: bus.ref,
+      statementId: 'AllowPutEventsFromTheOrganization',
+      statement: {
+        Sid: 'AllowPutEventsFromTheOrganization',
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 'events:PutEvents',
+        Resource: bus.attrArn,
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } },
+      },
+    });
+
+    // The central rule: every forwarded event to the event notifier.
+    const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.deadLetterQueue = deadLetterQueue;
+    const centralRuleName = 'root-usage-to-event-notifier';
+    const fn = notifier.function;
+    this.centralRule = new events.CfnRule(this, 'CentralRule', {
+      name: centralRuleName,
+      eventBusName: bus.ref,
+      description: 'Root-usage events forwarded from the accounts of the organization, to the event notifier function',
+      eventPattern: CENTRAL_PATTERN,
+      state: 'ENABLED',
+      targets: [{
+        id: 'EventNotifier',
+        arn: fn.functionArn,
+        deadLetterConfig: { arn: deadLetterQueue.queueArn },
+        retryPolicy: { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 },
+      }],
+    });
+    new lambda.CfnPermission(this, 'InvokedByCentralRule', {
+      action: 'lambda:InvokeFunction',
+      functionName: fn.functionArn,
+      principal: 'events.amazonaws.com',
+      sourceArn: this.centralRule.attrArn,
+      sourceAccount: stack.account,
+    });
+    deadLetterQueue.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCentralRule',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['sqs:SendMessage'],
+      resources: [deadLetterQueue.queueArn],
+      conditions: { ArnEquals: { 'aws:SourceArn': this.centralRule.attrArn } },
+    }));
+
+    // This account, in this region (a service-managed stack set never deploys to the management account).
+    this.localForwarder = new RootEventForwarder(this, 'LocalForwarder', {
+      eventBusArn: bus.attrArn,
+      allRootApiCalls: props.allRootApiCalls,
+    });
+    this.localForwarder.node.addDependency(busPolicy);
+    if (!Token.isUnresolved(stack.region) && stack.region !== 'us-east-1') {
+      Annotations.of(this).addWarningV2('cdk-root-usage-alarm:realTimeManagementUsEast1',
+        'Root console sign-ins of this account are recorded in us-east-1, which this stack does not cover for this account: ' +
+        'deploy a RootEventForwarder in a stack in us-east-1 of this account (docs/real-time-alerts.md).');
+    }
+
+    // Every account of the organizational units, in each region, now and later.
+    this.memberTemplateBody = synthesizeMemberTemplate(owner, { allRootApiCalls: props.allRootApiCalls ?? false });
+    this.stackSet = new cloudformation.CfnStackSet(this, 'StackSet', {
+      stackSetName,
+      description: 'Root-usage real-time alerts: forwards the root-usage events of each account and region to the central event bus',
+      permissionModel: 'SERVICE_MANAGED',
+      autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
+      callAs: props.callAs ?? StackSetCallAs.SELF,
+      capabilities: ['CAPABILITY_IAM'],
+      managedExecution: { Active: true },
+      operationPreferences: {
+        maxConcurrentPercentage,
+        failureTolerancePercentage,
+        regionConcurrencyType: 'PARALLEL',
+      },
+      parameters: [{ parameterKey: CENTRAL_EVENT_BUS_PARAMETER, parameterValue: bus.attrArn }],
+      stackInstancesGroup: [{
+        deploymentTargets: { organizationalUnitIds: props.organizationalUnitIds },
+        regions: this.stackSetRegions(props.regions),
+      }],
+      templateBody: this.memberTemplateBody,
+    });
+    // Not in aws-cdk-lib 2.93.0's types: failures do not lower the concurrency.
+    this.stackSet.addPropertyOverride('OperationPreferences.ConcurrencyMode', 'SOFT_FAILURE_TOLERANCE');
+    this.stackSet.node.addDependency(busPolicy);
+
+    // Failures are not silent: each alarm notifies the root-usage topic, and again on recovery.
+    const alarm = (alarmId: string, description: string, metric: cloudwatch.IMetric): cloudwatch.Alarm => {
+      const created = new cloudwatch.Alarm(this, alarmId, {
+        alarmDescription: description,
+        metric,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        threshold: 1,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        actionsEnabled: true,
+      });
+      created.addAlarmAction(topicAction);
+      created.addOkAction(topicAction);
+      return created;
+    };
+    const period = Duration.minutes(5);
+    this.centralRuleAlarm = alarm('CentralRuleAlarm',
+      'Real-time root-usage events could not be delivered to the event notifier function (EventBridge FailedInvocations or ' +
+      'InvocationsFailedToBeSentToDlq of the central rule). The log path still reports them, 5 to 15 minutes later.',
+      failedDeliveries([{ EventBusName: eventBusName, RuleName: centralRuleName }], period));
+    this.deadLetterAlarm = alarm('DeadLetterAlarm',
+      'Real-time root-usage events went to the dead-letter queue of the central rule: the event notifier function could not ' +
+      'be invoked. Read the messages in the queue (each is a root-usage event), fix the cause, then delete them.',
+      deadLetterQueue.metric('NumberOfMessagesSent', { statistic: cloudwatch.Stats.SUM, period }));
+    this.localForwarderAlarm = alarm('LocalForwarderAlarm',
+      'The forwarding rules of this account could not deliver root-usage events to the central event bus ' +
+      '(FailedInvocations or InvocationsFailedToBeSentToDlq). Check the central bus and its policy.',
+      failedDeliveries([this.localForwarder.rootActivityRule, this.localForwarder.assumeRootRule]
+        .map((rule) => ({ RuleName: rule.ref })), period));
+    this.localDeadLetterAlarm = alarm('LocalDeadLetterAlarm',
+      'Root-usage events of this account went to the dead-letter queue of its forwarding rules: they did not reach the central ' +
+      'event bus. Read the messages in the queue, fix the cause (the bus, its policy, the rules\' role), then delete them.',
+      this.localForwarder.deadLetterQueue.metric('NumberOfMessagesSent', { statistic: cloudwatch.Stats.SUM, period }));
+  }
+
+  /** The given regions, or us-east-1 and this stack's region (once, also when it is a token). */
+  private stackSetRegions(regions: string[] | undefined): string[] {
+    if (regions) return regions;
+    const region = Stack.of(this).region;
+    if (!Token.isUnresolved(region)) {
+      return region === 'us-east-1' ? ['us-east-1'] : ['us-east-1', region];
+    }
+    const inUsEast1 = new CfnCondition(this, 'InUsEast1', { expression: Fn.conditionEquals(Aws.REGION, 'us-east-1') });
+    return Token.asList(Fn.conditionIf(inUsEast1.logicalId, ['us-east-1'], ['us-east-1', Aws.REGION]));
+  }
+}
+
+/**
+ * FailedInvocations + InvocationsFailedToBeSentToDlq of the rules (EventBridge reports each only
+ * when it is not zero, hence FILL). With a dead-letter queue, a failed delivery that reaches the
+ * queue counts in neither: the queue's own alarm covers it.
+ */
+function failedDeliveries(rules: Record<string, string>[], period: Duration): cloudwatch.MathExpression {
+  const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+  rules.forEach((dimensionsMap, index) => {
+    for (const [key, metricName] of [['failed', 'FailedInvocations'], ['dlq', 'InvocationsFailedToBeSentToDlq']]) {
+      usingMetrics[`${key}${index}`] = new cloudwatch.Metric({
+        namespace: 'AWS/Events', metricName, dimensionsMap, statistic: cloudwatch.Stats.SUM, period,
+      });
+    }
+  });
+  return new cloudwatch.MathExpression({
+    expression: Object.keys(usingMetrics).map((metricId) => `FILL(${metricId}, 0)`).join(' + '),
+    usingMetrics,
+    period,
+    label: 'Failed deliveries',
+  });
+}
