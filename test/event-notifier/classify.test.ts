@@ -53,7 +53,7 @@ test('root API calls say which credentials', () => {
   const key = parse(record('root-access-key-api-call'));
   expect(describeEvent(key, classify(key, false))).toBe('API call with a root access key (AKIAIOSFODNN7EXAMPLE)');
   const session = parse(record('root-console-session-action'));
-  expect(describeEvent(session, classify(session, false))).toBe('Action with root user session credentials (console or temporary)');
+  expect(describeEvent(session, classify(session, false))).toBe('Action with temporary root credentials (a console session, or a centralized root access session)');
   const noKey = parse({ ...record('root-api-call'), userIdentity: { type: 'Root', accountId: '123456789012', arn: 'arn:aws:iam::123456789012:root' } });
   expect(describeEvent(noKey, classify(noKey, false))).toBe('API call with root credentials');
 });

@@ -47,6 +47,7 @@ async function render(example: Example): Promise<Array<{ subject: string; email:
     topicArn: 'arn:aws:sns:us-east-1:999988887777:RootUsageAlarmTopic',
     alarmName: 'RootUsage-Alarm',
     region: 'us-east-1',
+    logGroupName: 'aws-controltower/CloudTrailLogs',
     limits: { ...DEFAULT_LIMITS, rawEventBytes: README_RAW_EVENT_BYTES },
     publish: async (input) => {
       const message = JSON.parse(input.Message);
