@@ -30,8 +30,9 @@ function log(level: 'info' | 'warn' | 'error', message: string, details?: Record
 }
 
 /**
- * The Lambda handler. Environment: TOPIC_ARN and LOG_GROUP_NAME (required), TABLE_NAME (the
- * session memory; without it, none), ALARM_NAME; AWS_REGION from the runtime.
+ * The Lambda handler. Environment: TOPIC_ARN and LOG_GROUP_NAME (required); the session table:
+ * TABLE_NAME, else AWS_LAMBDA_FUNCTION_NAME + SESSION_TABLE_SUFFIX (without either, no memory);
+ * ALARM_NAME; AWS_REGION from the runtime.
  */
 export async function handler(event: CloudWatchLogsEvent | EventBridgeEvent<string, unknown>): Promise<BatchResult> {
   const topicArn = process.env.TOPIC_ARN;
@@ -42,7 +43,10 @@ export async function handler(event: CloudWatchLogsEvent | EventBridgeEvent<stri
   if (!logGroupName) {
     throw new Error('LOG_GROUP_NAME is not set: the event notifier does not know which log group it serves');
   }
-  const tableName = process.env.TABLE_NAME;
+  // The table is named after the function (EventNotifier); TABLE_NAME overrides it (tests).
+  const tableName = process.env.TABLE_NAME
+    ?? (process.env.SESSION_TABLE_SUFFIX !== undefined && process.env.AWS_LAMBDA_FUNCTION_NAME
+      ? `${process.env.AWS_LAMBDA_FUNCTION_NAME}${process.env.SESSION_TABLE_SUFFIX}` : undefined);
   return notify(event, {
     topicArn,
     logGroupName,

@@ -75,6 +75,9 @@ export const MAX_REMEMBERED_EVENTS = 20;
 /** Event IDs remembered per session for idempotency (about 40 KB of a 400 KB item). Beyond it, a retry may repeat. */
 export const MAX_REMEMBERED_IDS = 1000;
 
+/** The session table is named after the function: `<function name>-sessions` (see EventNotifier). */
+export const SESSION_TABLE_SUFFIX = '-sessions';
+
 /** Each store call gives up after this long: the alert never waits longer for its memory. */
 export const STORE_TIMEOUT_MS = 1500;
 
