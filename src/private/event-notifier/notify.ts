@@ -3,7 +3,7 @@ import { isoFromMillis, parseCloudTrailRecord, parseRecordObject, RootEvent } fr
 import { decodeEventBridgeEvent, decodeSubscriptionEvent, isEventBridgeEvent } from './decode';
 import { classifyDraft, EventGroup, SessionDraft, sessionDrafts } from './group';
 import { Continuation, DEFAULT_LIMITS, RenderLimits, renderFallback, RenderedMessage, renderWithinLimit } from './render';
-import { mapBounded, ReportedVia, SessionMemory, SessionStore, STORE_TIMEOUT_MS, withTimeout } from './session-store';
+import { MAX_REMEMBERED_EVENTS, mapBounded, ReportedVia, SessionMemory, SessionStore, STORE_TIMEOUT_MS, withTimeout } from './session-store';
 
 /** What `notify` needs from the outside world (the handler wires the AWS SDK in). */
 export interface NotifierDeps {
@@ -127,6 +127,26 @@ export function threadIdFor(accountId: string, sessionKey: string, firstEventTim
   return `root-usage-${accountId.replace(/[^0-9]/g, '').slice(0, 12)}-${digest}`;
 }
 
+/**
+ * What is remembered of a delivery's session: its own memory and, for a console session whose
+ * actions joined its sign-in in this delivery, the memory of each of its access keys (those
+ * actions may have been reported on their own before, in real time). Merged: the earliest first
+ * report, its thread, every published event ID.
+ */
+async function rememberedSession(memory: Memory, draft: SessionDraft): Promise<SessionMemory | undefined> {
+  const keys = [draft.sessionKey, ...draft.accessKeys.map((k) => `key:${k}`).filter((k) => k !== draft.sessionKey)];
+  const found = (await Promise.all(keys.map((k) => memory.get(draft.accountId, k)))).filter((m): m is SessionMemory => m !== undefined);
+  if (found.length <= 1) return found[0];
+  const [base] = [...found].sort((a, b) => a.firstReportedAt - b.firstReportedAt);
+  return {
+    ...base,
+    eventCount: found.reduce((n, m) => n + m.eventCount, 0),
+    events: found.flatMap((m) => m.events).sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0)).slice(-MAX_REMEMBERED_EVENTS),
+    publishedIds: new Set(found.flatMap((m) => [...m.publishedIds])),
+    assumeRoot: found.find((m) => m.assumeRoot)?.assumeRoot,
+  };
+}
+
 /** The records of one invocation, whichever path delivered them. */
 interface Decoded {
   readonly messageType: string;
@@ -218,7 +238,7 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
   const memory = new Memory(deps);
   const now = deps.now ?? Date.now;
   const results = await mapBounded(drafts, deps.concurrency ?? PUBLISH_CONCURRENCY, async (draft): Promise<SessionOutcome> => {
-    const remembered = await memory.get(draft.accountId, draft.sessionKey);
+    const remembered = await rememberedSession(memory, draft);
     const fresh = remembered ? draft.events.filter((e) => e.eventId === '' || !remembered.publishedIds.has(e.eventId)) : draft.events;
     const suppressed = draft.events.length - fresh.length;
     if (fresh.length === 0) {
