@@ -313,8 +313,8 @@ export class EventNotifier extends Construct {
     // It must not fail silently: every alarm notifies the same topic, and again when it clears.
     this.prepareTopic(props.topic);
     const action = new actions.SnsAction(props.topic);
-    const alarm = (id: string, alarmDescription: string, metric: cloudwatch.IMetric): cloudwatch.Alarm => {
-      const a = new cloudwatch.Alarm(this, id, {
+    const alarm = (alarmId: string, alarmDescription: string, metric: cloudwatch.IMetric): cloudwatch.Alarm => {
+      const a = new cloudwatch.Alarm(this, alarmId, {
         alarmDescription,
         metric,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

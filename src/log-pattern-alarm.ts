@@ -8,10 +8,10 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { AlarmTopic } from './alarm-topic';
 import { EventNotifier } from './event-notifier';
-import { isRootEventPattern } from './private/root-event-pattern';
 import * as cli from './private/cli-commands';
 import { cloudWatchPublishStatement, isPreparedForCloudWatch, markPreparedForCloudWatch } from './private/cloudwatch-access';
 import { deployedLength, logsInsightsLink } from './private/insights-link';
+import { isRootEventPattern } from './private/root-event-pattern';
 import { PropValidator } from './private/validation';
 
 /**

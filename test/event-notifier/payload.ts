@@ -114,7 +114,9 @@ export const ORG_ID = 'o-a1b2c3d4e5';
  * `<org-id>_<account-id>_CloudTrail_<region>` (so one account and one region), log event
  * timestamps a little after the event times (CloudTrail delivers in batches, minutes later).
  */
-export function orgTrailDelivery(accountId: string, region: string, records: ReadonlyArray<Record<string, unknown> | string>, logGroup = LOG_GROUP): CloudWatchLogsEvent {
+export function orgTrailDelivery(
+  accountId: string, region: string, records: ReadonlyArray<Record<string, unknown> | string>, logGroup = LOG_GROUP,
+): CloudWatchLogsEvent {
   for (const r of records) {
     if (typeof r === 'string') continue;
     const recipient = String(r.recipientAccountId ?? (r.userIdentity as any)?.accountId ?? '');

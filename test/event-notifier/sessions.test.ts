@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'zlib';
 import { eventBridgeEvent, LOG_GROUP, orgTrailDelivery, record } from './payload';
 import { notify, NotifierDeps, threadIdFor } from '../../src/private/event-notifier/notify';
 import { InMemorySessionStore, SessionStore, SESSION_MEMORY_SECONDS } from '../../src/private/event-notifier/session-store';
@@ -210,15 +211,15 @@ describe('real time (EventBridge), then the log path', () => {
     // GIVEN a root sign-in and an action in real time, from EventBridge
     const { sent, deps, setClock } = setup();
     const login = record('root-console-login-success-no-mfa');
-    const action = record('root-console-session-action');
+    const consoleAction = record('root-console-session-action');
     setClock('2026-11-27T10:02:45Z');
     expect(await notify(eventBridgeEvent(login), deps)).toEqual({ messageType: 'EVENTBRIDGE', events: 1, skipped: 0, published: 1, suppressed: 0 });
     setClock('2026-11-27T10:03:33Z');
-    await notify(eventBridgeEvent(action), deps);
+    await notify(eventBridgeEvent(consoleAction), deps);
     // WHEN the log path delivers the same events, and one more of the console session
-    const more = { ...action, eventID: '2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f', eventName: 'CreateAccessKey', eventTime: '2026-11-27T10:04:10Z' };
+    const more = { ...consoleAction, eventID: '2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f', eventName: 'CreateAccessKey', eventTime: '2026-11-27T10:04:10Z' };
     setClock('2026-11-27T10:08:00Z');
-    const result = await notify(orgTrailDelivery('111122223333', 'us-east-1', [login, action, more]), deps);
+    const result = await notify(orgTrailDelivery('111122223333', 'us-east-1', [login, consoleAction, more]), deps);
     // THEN
     expect(result).toEqual({ messageType: 'DATA_MESSAGE', events: 3, skipped: 0, published: 1, suppressed: 2 });
     expect(sent.map((m) => m.subject)).toEqual([
@@ -283,9 +284,9 @@ describe('the delivery itself', () => {
     delete r.eventTime;
     const delivery = orgTrailDelivery('111122223333', 'us-east-1', [{ ...r, eventTime: time }]);
     // the log event keeps the timestamp of the record's real time (+4 minutes); the record loses its eventTime
-    const decoded = JSON.parse(require('zlib').gunzipSync(Buffer.from(delivery.awslogs.data, 'base64')).toString());
+    const decoded = JSON.parse(gunzipSync(Buffer.from(delivery.awslogs.data, 'base64')).toString());
     decoded.logEvents[0].message = JSON.stringify(r);
-    const encoded = { awslogs: { data: require('zlib').gzipSync(JSON.stringify(decoded)).toString('base64') } };
+    const encoded = { awslogs: { data: gzipSync(JSON.stringify(decoded)).toString('base64') } };
     await notify(encoded, deps);
     expect(sent[0].email).toContain(`First event: ${new Date(decoded.logEvents[0].timestamp).toISOString().replace('.000Z', 'Z')}`);
   });

@@ -78,8 +78,14 @@ export function memoryFromItem(item: Item, now: number): SessionMemory | undefin
 /** The UpdateItem input that records a published message. */
 export function updateInput(tableName: string, u: SessionUpdate): Parameters<DynamoDbCalls['updateItem']>[0] {
   const names: Record<string, string> = {
-    '#first': 'firstReportedAt', '#via': 'firstReportedVia', '#thread': 'threadId', '#exp': 'expiresAt',
-    '#events': 'events', '#count': 'eventCount', '#account': 'accountId', '#session': 'sessionKey',
+    '#first': 'firstReportedAt',
+    '#via': 'firstReportedVia',
+    '#thread': 'threadId',
+    '#exp': 'expiresAt',
+    '#events': 'events',
+    '#count': 'eventCount',
+    '#account': 'accountId',
+    '#session': 'sessionKey',
   };
   const values: Record<string, AttributeValue> = {
     ':now': { N: String(u.now) },
@@ -119,10 +125,15 @@ export function updateInput(tableName: string, u: SessionUpdate): Parameters<Dyn
 
 /** The session memory in DynamoDB. */
 export class DynamoDbSessionStore implements SessionStore {
-  constructor(private readonly tableName: string, private readonly calls: DynamoDbCalls, private readonly clock: () => number = Date.now) {}
+  constructor(
+    private readonly tableName: string,
+    private readonly calls: DynamoDbCalls,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   public async get(accountId: string, sessionKey: string): Promise<SessionMemory | undefined> {
-    const out = await this.calls.getItem({ TableName: this.tableName, Key: { pk: { S: sessionItemKey(accountId, sessionKey) } }, ConsistentRead: true });
+    const key = { pk: { S: sessionItemKey(accountId, sessionKey) } };
+    const out = await this.calls.getItem({ TableName: this.tableName, Key: key, ConsistentRead: true });
     return out.Item ? memoryFromItem(out.Item, this.clock()) : undefined;
   }
 

@@ -259,8 +259,13 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
     const rendered = await render(group, deps, names, decoded.logGroup, threadId, continuation);
     await deps.publish({ TopicArn: deps.topicArn, Subject: rendered.subject, Message: rendered.message, MessageStructure: 'json' });
     deps.log('info', 'published', {
-      accountId: group.accountId, kind: group.headlineKind, events: group.events.length, suppressed,
-      continuation: continuation !== undefined, via, subject: rendered.subject,
+      accountId: group.accountId,
+      kind: group.headlineKind,
+      events: group.events.length,
+      suppressed,
+      continuation: continuation !== undefined,
+      via,
+      subject: rendered.subject,
     });
     await memory.record({
       accountId: group.accountId,

@@ -167,12 +167,12 @@ const INSIGHTS_FIELDS = 'fields @timestamp, recipientAccountId, eventSource, eve
 export function sessionQuery(group: EventGroup): string {
   const clauses: string[] = [];
   if (group.accessKeys.length > 0) {
-    const keys = `[${group.accessKeys.map(insightsString).join(', ')}]`;
+    const keys = `[${group.accessKeys.slice(0, 20).map((k) => insightsString(k.slice(0, 128))).join(', ')}]`;
     clauses.push(`userIdentity.accessKeyId in ${keys} or responseElements.credentials.accessKeyId in ${keys}`);
   }
   if (group.signInIp !== '') {
-    clauses.push(`(userIdentity.type = "Root" and recipientAccountId = ${insightsString(group.accountId)}`
-      + ` and sourceIPAddress = ${insightsString(group.signInIp)})`);
+    clauses.push(`(userIdentity.type = "Root" and recipientAccountId = ${insightsString(group.accountId.slice(0, 12))}`
+      + ` and sourceIPAddress = ${insightsString(group.signInIp.slice(0, 128))})`);
   }
   if (clauses.length === 0) return eventQuery(group.events[0].event);
   return `${INSIGHTS_FIELDS}\n| filter ${clauses.join(' or ')}\n| sort @timestamp asc`;
@@ -180,7 +180,7 @@ export function sessionQuery(group: EventGroup): string {
 
 /** The Logs Insights query for one event. */
 export function eventQuery(e: RootEvent): string {
-  return `fields @timestamp, @message\n| filter eventID = ${insightsString(e.eventId)}`;
+  return `fields @timestamp, @message\n| filter eventID = ${insightsString(e.eventId.slice(0, 128))}`;
 }
 
 function field(label: string, value: string): string {
@@ -249,22 +249,22 @@ export function renderGroup(group: EventGroup, ctx: RenderContext, limits: Rende
   if (c && c.callArrivedLate && c.earlier.length > 0) {
     lines.push('');
     lines.push(`Already reported before this call arrived: ${c.eventsSoFar} event${c.eventsSoFar === 1 ? '' : 's'} of this session (they were its actions):`);
-    for (const e of c.earlier) lines.push(`   ${oneLine(e.time, 40) || '-'}  ${oneLine(e.name, 128) || '-'}  (event ${oneLine(e.id, 100) || '-'})`);
+    for (const r of c.earlier) lines.push(`   ${oneLine(r.time, 40) || '-'}  ${oneLine(r.name, 128) || '-'}  (event ${oneLine(r.id, 100) || '-'})`);
     if (c.eventsSoFar > c.earlier.length) lines.push(`   ... and ${c.eventsSoFar - c.earlier.length} earlier`);
   } else if (c && c.earlier.length > 0) {
     lines.push('');
     lines.push(`Reported before (latest ${c.earlier.length} of ${c.eventsSoFar}): ${c.earlier.map((e) => `${oneLine(e.name, 128)} ${oneLine(e.time, 40)}`).join(', ')}`);
   }
   lines.push('', 'Events (UTC):');
-  listed.forEach((c, i) => {
-    const e = c.event;
-    lines.push(`${i + 1}. ${oneLine(e.eventName, 200)} (${oneLine(e.eventSource, 200)}): ${describeEvent(e, c.kind)}`);
+  listed.forEach((ce, i) => {
+    const e = ce.event;
+    lines.push(`${i + 1}. ${oneLine(e.eventName, 200)} (${oneLine(e.eventSource, 200)}): ${describeEvent(e, ce.kind)}`);
     lines.push(field('Time', e.eventTime));
     lines.push(field('Region', e.awsRegion));
     lines.push(field('Source IP', e.sourceIp));
     lines.push(field('User agent', e.userAgent));
     if (e.errorCode !== '' || e.errorMessage !== '') lines.push(field('Error', [e.errorCode, e.errorMessage].filter((s) => s !== '').join(': ')));
-    if (c.kind === 'assume-root-call') {
+    if (ce.kind === 'assume-root-call' || ce.kind === 'assume-root-denied') {
       lines.push(field('Caller', e.identityArn));
       lines.push(field('Target', e.targetAccountId));
       lines.push(field('Task policy', e.taskPolicyArn));
@@ -412,7 +412,12 @@ export function renderWithinLimit(group: EventGroup, ctx: RenderContext, limits:
         maxChatEvents: Math.max(1, Math.floor(current.maxChatEvents / 2)),
       };
     } else {
-      return rendered; // one event, 512 bytes of raw JSON and 1,000-character fields: cannot exceed the limit
+      // One event, 512 bytes of raw JSON, fields of at most 1,000 characters: this fits; if it
+      // does not, something unforeseen is that large, and the caller sends the fallback message.
+      if (utf8Bytes(rendered.message) + utf8Bytes(rendered.subject) > MAX_MESSAGE_BYTES) {
+        throw new Error(`the message is ${utf8Bytes(rendered.message)} bytes even at its smallest`);
+      }
+      return rendered;
     }
   }
 }
