@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EventNotifier, LogPatternAlarm, RootUsageAlarm } from '../src';
-import { ROOT_EVENT_NOTIFICATION_PATTERN } from '../src/private/root-event-pattern';
+import { ROOT_EVENT_NOTIFICATION_PATTERN, ROOT_USAGE_CIS_PATTERN } from '../src/private/root-event-pattern';
 
 const EMAIL = 'security@example.com';
 const FUNCTION = { Ref: Match.stringLikeRegexp('^RootUsageEventNotifierFunction') };
@@ -44,6 +44,7 @@ describe('RootUsageAlarm with eventNotifications', () => {
 
   test('subscribes the function to the trail log group with the event notification pattern, after the permission, log group and policy', () => {
     expect(RootUsageAlarm.EVENT_NOTIFICATION_PATTERN).toBe(ROOT_EVENT_NOTIFICATION_PATTERN);
+    expect(RootUsageAlarm.FILTER_PATTERN).toBe(ROOT_USAGE_CIS_PATTERN);
     template.resourceCountIs('AWS::Logs::SubscriptionFilter', 1);
     template.hasResource('AWS::Logs::SubscriptionFilter', {
       Properties: {
