@@ -22,6 +22,8 @@ import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/clie
 import { DescribeAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
+import { notify } from '../../src/private/event-notifier/notify';
+import { InMemorySessionStore } from '../../src/private/event-notifier/session-store';
 import { consoleSessionBurst, record, subscriptionEvent } from '../event-notifier/payload';
 
 process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:999988887777:RootUsageAlarmTopic';
@@ -121,55 +123,56 @@ function assetSize(): void {
   }
 }
 
-/** Peak memory and time of one delivery of `sessions` single-event sessions (one account, as one log stream holds). */
+/**
+ * Peak memory and time of one delivery of `sessions` single-event sessions (one account, as one
+ * log stream holds), through the handler's core (`notify`) with plain dependencies: the SDK mocks
+ * record every call they answer, which would count their own memory. Run first, in a fresh heap.
+ */
 async function memoryOfSessions(sessions: number): Promise<void> {
-  const records = manySessions(sessions, sessions, 1);
-  const event = subscriptionEvent(records);
-  const sns = mockClient(SNSClient);
-  const organizations = mockClient(OrganizationsClient);
-  const dynamodb = mockClient(DynamoDBClient);
-  dynamodb.on(GetItemCommand).callsFake(async () => { await delay(STORE_LATENCY_MS); return {}; });
-  dynamodb.on(UpdateItemCommand).callsFake(async () => { await delay(STORE_LATENCY_MS); return {}; });
-  sns.on(PublishCommand).callsFake(async () => { await delay(PUBLISH_LATENCY_MS); return { MessageId: 'm' }; });
-  organizations.on(DescribeAccountCommand).callsFake((input: { AccountId: string }) => ({ Account: { Id: input.AccountId, Name: 'Bench' } }));
-  const log = console.log;
-  console.log = () => undefined;
+  const event = subscriptionEvent(manySessions(sessions, sessions, 1));
   (global as { gc?: () => void }).gc?.();
   const before = process.memoryUsage();
   let peakRss = before.rss;
   let peakHeap = before.heapUsed;
-  const sampler = setInterval(() => {
+  const sample = () => {
     const m = process.memoryUsage();
     peakRss = Math.max(peakRss, m.rss);
     peakHeap = Math.max(peakHeap, m.heapUsed);
-  }, 5);
+  };
+  const sampler = setInterval(sample, 5);
+  let published = 0;
   const t0 = process.hrtime.bigint();
   try {
-    const result = await handler(event);
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    clearInterval(sampler);
-    const mb = (b: number) => (b / 1024 / 1024).toFixed(0);
-    console.log = log;
-    console.log(`${sessions} sessions in one delivery (${(event.awslogs.data.length / 1024).toFixed(0)} KiB payload): ${result.published} publishes in `
-      + `${(ms / 1000).toFixed(1)} s (function timeout 120 s); peak RSS ${mb(peakRss)} MB, peak heap ${mb(peakHeap)} MB `
-      + `(heap before ${mb(before.heapUsed)} MB; function memory 256 MB)`);
+    const result = await notify(event, {
+      topicArn: process.env.TOPIC_ARN!,
+      alarmName: 'RootUsage-Alarm',
+      region: 'us-east-1',
+      logGroupName: process.env.LOG_GROUP_NAME!,
+      store: new InMemorySessionStore(STORE_LATENCY_MS),
+      publish: async () => { await delay(PUBLISH_LATENCY_MS); },
+      describeAccount: async () => 'Bench',
+      log: () => undefined,
+    });
+    published = result.published;
   } finally {
     clearInterval(sampler);
-    console.log = log;
-    sns.restore();
-    organizations.restore();
-    dynamodb.restore();
   }
+  sample();
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const mb = (b: number) => (b / 1024 / 1024).toFixed(0);
+  console.log(`${sessions} sessions in one delivery (${(event.awslogs.data.length / 1024).toFixed(0)} KiB payload): ${published} publishes in `
+    + `${(ms / 1000).toFixed(1)} s (function timeout 120 s); heap ${mb(before.heapUsed)} -> peak ${mb(peakHeap)} MB `
+    + `(+${mb(peakHeap - before.heapUsed)} MB), process RSS peak ${mb(peakRss)} MB (function memory 256 MB)`);
 }
 
 async function main(): Promise<void> {
   console.log(`node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`store calls answer after ${STORE_LATENCY_MS} ms, SNS Publish after ${PUBLISH_LATENCY_MS} ms (mocked); sessions handled 8 at a time`);
+  await memoryOfSessions(5000);
   await timeHandler('one console session (1 sign-in + 999 actions)', consoleSessionBurst(1000), 10);
   await timeHandler('100 sessions in 10 accounts', manySessions(1000, 100, 10), 10);
   await timeHandler('1,000 sessions in 50 accounts', manySessions(1000, 1000, 50), 3);
   await timeHandler('one session, 200 events (the burst test)', consoleSessionBurst(200), 10);
-  await memoryOfSessions(5000);
   assetSize();
 }
 

@@ -5,6 +5,7 @@
  * GetItem before a message, written with one UpdateItem after it. The function's role may do
  * exactly these two actions on this table. No SDK import here: the handler passes the two calls.
  */
+import { createHash } from 'crypto';
 import { AssumeRootInfo } from './group';
 import { MAX_REMEMBERED_EVENTS, MAX_REMEMBERED_IDS, ReportedEvent, SESSION_MEMORY_SECONDS, SessionMemory, SessionStore, SessionUpdate } from './session-store';
 
@@ -24,9 +25,13 @@ export interface DynamoDbCalls {
   }): Promise<unknown>;
 }
 
-/** The partition key of a session's item. */
+/**
+ * The partition key of a session's item. A key longer than 512 characters (only a malformed
+ * record makes one: DynamoDB refuses partition keys over 2,048 bytes) is replaced by its hash.
+ */
 export function sessionItemKey(accountId: string, sessionKey: string): string {
-  return `session#${accountId}#${sessionKey}`;
+  const key = `session#${accountId}#${sessionKey}`;
+  return key.length <= 512 ? key : `session#sha256:${createHash('sha256').update(key).digest('hex')}`;
 }
 
 function s(item: Item, name: string): string {

@@ -121,6 +121,11 @@ class Memory {
   }
 }
 
+/** The event ID as remembered: CloudTrail's are 36 characters; anything longer is cut (the item stays small). */
+function eventKey(e: RootEvent): string {
+  return e.eventId.slice(0, 128);
+}
+
 /** A chat thread per session, never shared by two sessions: the session key and its first event time, hashed. */
 export function threadIdFor(accountId: string, sessionKey: string, firstEventTime: string): string {
   const digest = createHash('sha256').update(`${accountId}|${sessionKey}|${firstEventTime}`).digest('hex').slice(0, 24);
@@ -239,7 +244,7 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
   const now = deps.now ?? Date.now;
   const results = await mapBounded(drafts, deps.concurrency ?? PUBLISH_CONCURRENCY, async (draft): Promise<SessionOutcome> => {
     const remembered = await rememberedSession(memory, draft);
-    const fresh = remembered ? draft.events.filter((e) => e.eventId === '' || !remembered.publishedIds.has(e.eventId)) : draft.events;
+    const fresh = remembered ? draft.events.filter((e) => e.eventId === '' || !remembered.publishedIds.has(eventKey(e))) : draft.events;
     const suppressed = draft.events.length - fresh.length;
     if (fresh.length === 0) {
       deps.log('info', 'not published again: every event of this session was published before', {
@@ -273,7 +278,7 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
       now: now(),
       via,
       threadId,
-      events: group.events.map((c) => ({ id: c.event.eventId, name: c.event.eventName.slice(0, 128), time: c.event.eventTime.slice(0, 40) })),
+      events: group.events.map((c) => ({ id: eventKey(c.event), name: c.event.eventName.slice(0, 128), time: c.event.eventTime.slice(0, 40) })),
       assumeRoot: group.assumeRoot,
       previous: remembered,
     });
