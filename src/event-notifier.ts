@@ -427,14 +427,16 @@ export class EventNotifier extends Construct {
 /** The function may use the topic's key (when known), or any key through SNS in this region. */
 function topicKeyStatement(scope: IConstruct, key: kms.IKey | undefined): iam.PolicyStatement {
   const actionsForPublish = ['kms:GenerateDataKey*', 'kms:Decrypt'];
+  const throughSns = { StringEquals: { 'kms:ViaService': `sns.${Stack.of(scope).region}.amazonaws.com` } };
   if (key) {
-    return new iam.PolicyStatement({ sid: 'UseTopicKey', actions: actionsForPublish, resources: [key.keyArn] });
+    // The key may be the user's (LogPatternAlarm's encryptionKey): usable through SNS only.
+    return new iam.PolicyStatement({ sid: 'UseTopicKey', actions: actionsForPublish, resources: [key.keyArn], conditions: throughSns });
   }
   return new iam.PolicyStatement({
     sid: 'UseTopicKeyThroughSns',
     actions: actionsForPublish,
     resources: [`arn:${Aws.PARTITION}:kms:${Stack.of(scope).region}:${Stack.of(scope).account}:key/*`],
-    conditions: { StringEquals: { 'kms:ViaService': `sns.${Stack.of(scope).region}.amazonaws.com` } },
+    conditions: throughSns,
   });
 }
 

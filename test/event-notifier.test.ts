@@ -113,6 +113,7 @@ describe('RootUsageAlarm with eventNotifications', () => {
             Effect: 'Allow',
             Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
             Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RootUsageTopicKey'), 'Arn'] },
+            Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['sns.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
           },
           // The session table: read and update items, nothing else (no Scan, no Query, no DeleteTable).
           { Sid: 'RememberSessions', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: TABLE_ARN },
