@@ -223,9 +223,11 @@ export class EventNotifier extends Construct {
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: this.encryptionKey,
       timeToLiveAttribute: 'expiresAt',
-      pointInTimeRecovery: true,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // Point-in-time recovery on the L1: the L2 property is deprecated in newer aws-cdk-lib (a
+    // warning at every synthesis) and its replacement does not exist in 2.93.0.
+    (sessionTable.node.defaultChild as dynamodb.CfnTable).pointInTimeRecoverySpecification = { pointInTimeRecoveryEnabled: true };
     this.sessionTable = sessionTable;
 
     // Where failed batches go after the two retries of an asynchronous invocation.

@@ -99,7 +99,7 @@ class Memory {
     try {
       return await withTimeout(this.deps.store!.get(accountId, sessionKey), this.deps.storeTimeoutMs ?? STORE_TIMEOUT_MS, 'session store GetItem');
     } catch (err) {
-      this.fail('read', err);
+      this.fail('session store read failed: reporting without session memory for the rest of this invocation', err);
       return undefined;
     }
   }
@@ -109,13 +109,13 @@ class Memory {
     try {
       await withTimeout(this.deps.store!.recordPublished(update), this.deps.storeTimeoutMs ?? STORE_TIMEOUT_MS, 'session store UpdateItem');
     } catch (err) {
-      this.fail('write', err);
+      this.fail('session store write failed: reporting without session memory for the rest of this invocation', err);
     }
   }
 
-  private fail(what: string, err: unknown): void {
+  private fail(message: string, err: unknown): void {
     if (!this.down) {
-      this.deps.log('warn', `session store ${what} failed: reporting without session memory for the rest of this invocation`, errorFields(err));
+      this.deps.log('warn', message, errorFields(err));
     }
     this.down = true;
   }
