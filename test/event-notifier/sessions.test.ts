@@ -177,8 +177,14 @@ describe('continuation, retries and the unavailable store', () => {
   });
 
   test.each([
-    ['rejects', (): SessionStore => ({ get: async () => { throw Object.assign(new Error('Requested resource not found'), { name: 'ResourceNotFoundException' }); }, recordPublished: async () => { throw new Error('no'); } })],
-    ['never answers', (): SessionStore => ({ get: () => new Promise(() => undefined), recordPublished: () => new Promise(() => undefined) })],
+    ['rejects', (): SessionStore => {
+      const fail = async (): Promise<never> => { throw Object.assign(new Error('Requested resource not found'), { name: 'ResourceNotFoundException' }); };
+      return { get: fail, recordPublished: fail, getLink: fail, putLink: fail };
+    }],
+    ['never answers', (): SessionStore => {
+      const hang = () => new Promise<never>(() => undefined);
+      return { get: hang, recordPublished: hang, getLink: hang, putLink: hang };
+    }],
   ])('a store that %s: every alert still goes out, within the timeout, and a retry duplicates rather than loses', async (_title, broken) => {
     const { sent, deps, logs } = setup();
     const d: NotifierDeps = { ...deps, store: broken(), storeTimeoutMs: 50 };
@@ -224,13 +230,34 @@ describe('real time (EventBridge), then the log path', () => {
     expect(result).toEqual({ messageType: 'DATA_MESSAGE', events: 3, skipped: 0, published: 1, suppressed: 2 });
     expect(sent.map((m) => m.subject)).toEqual([
       'Root sign-in without MFA: 111122223333 (Payments-Prod) from 203.0.113.7',
-      'Root API call: 111122223333 (Payments-Prod) from 203.0.113.7',
+      // the console action in its own EventBridge event joins the sign-in's session (linked by source IP and credential time)
+      'Root API call continues: 111122223333 (Payments-Prod) from 203.0.113.7',
       'Root access key change continues: 111122223333 (Payments-Prod) from 203.0.113.7',
     ]);
     expect(sent[2].email.split('\n')[0]).toBe(
       'Root access key change continues in AWS account 111122223333 (Payments-Prod): first reported in real time at 10:02 UTC, 2 events so far');
     expect(sent[2].email).toContain('1. CreateAccessKey (iam.amazonaws.com): Root access key created');
     expect(sent[2].email).not.toContain('ListAccessKeys (iam');
+  });
+
+  test('a console sign-in, then its actions from another region\'s stream in a later delivery: one session, one thread', async () => {
+    const { sent, deps, setClock } = setup();
+    const login = record('root-console-login-success-no-mfa');
+    const inFrankfurt: Record<string, any> = { ...record('root-console-session-action'), awsRegion: 'eu-central-1', eventSource: 'ec2.amazonaws.com', eventName: 'DescribeInstances', eventID: 'frankfurt-1' };
+    setClock('2026-11-27T10:07:00Z');
+    await notify(orgTrailDelivery('111122223333', 'us-east-1', [login]), deps);
+    setClock('2026-11-27T10:09:00Z');
+    await notify(orgTrailDelivery('111122223333', 'eu-central-1', [inFrankfurt]), deps);
+    // Credentials issued an hour after the sign-in: another session
+    const later = { ...inFrankfurt, eventID: 'frankfurt-2', userIdentity: { ...inFrankfurt.userIdentity, accessKeyId: 'ASIAQNOXQ7CONSOLE09', sessionContext: { attributes: { creationDate: '2026-11-27T11:02:41Z', mfaAuthenticated: 'false' } } } };
+    await notify(orgTrailDelivery('111122223333', 'eu-central-1', [later]), deps);
+    expect(sent.map((m) => m.subject)).toEqual([
+      'Root sign-in without MFA: 111122223333 (Payments-Prod) from 203.0.113.7',
+      'Root API call continues: 111122223333 (Payments-Prod) from 203.0.113.7',
+      'Root API call: 111122223333 (Payments-Prod) from 203.0.113.7',
+    ]);
+    expect(sent[1].chat.metadata.threadId).toBe(sent[0].chat.metadata.threadId);
+    expect(sent[2].chat.metadata.threadId).not.toBe(sent[0].chat.metadata.threadId);
   });
 
   test('an EventBridge event of something that is not root usage, or not from CloudTrail, is logged and skipped', async () => {

@@ -73,23 +73,32 @@ test('real time, then the log path, then a retry: published once each, remembere
   const delivery = orgTrailDelivery('111122223333', 'us-east-1', [login, consoleAction, more]);
   const logPath = await handler(delivery);
   const retry = await handler(delivery);
+  // and one more action of the same console session arrives on its own, in real time, from another region
+  const lateAction = { ...consoleAction, eventID: '3d4e5f6a-7b8c-4d9e-8f0a-1b2c3d4e5f6a', eventName: 'DescribeInstances', eventSource: 'ec2.amazonaws.com', awsRegion: 'eu-central-1', eventTime: '2026-11-27T10:09:00Z' };
+  const linked = await handler(eventBridgeEvent(lateAction) as any);
 
   // THEN
   expect(realtime).toEqual({ messageType: 'EVENTBRIDGE', events: 1, skipped: 0, published: 1, suppressed: 0 });
   expect(logPath).toEqual({ messageType: 'DATA_MESSAGE', events: 3, skipped: 0, published: 1, suppressed: 1 });
   expect(retry).toEqual({ messageType: 'DATA_MESSAGE', events: 3, skipped: 0, published: 0, suppressed: 3 });
+  expect(linked).toEqual({ messageType: 'EVENTBRIDGE', events: 1, skipped: 0, published: 1, suppressed: 0 });
   const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
   const chats = (received.Messages ?? []).map((m) => JSON.parse(m.Body!));
   expect(chats.map((c) => c.content.title)).toEqual([
     ':rotating_light: Root sign-in without MFA: 111122223333',
     ':rotating_light: Root access key change continues: 111122223333 (2 events)',
+    // linked to the sign-in through the link item the sign-in left (source IP, credential time)
+    ':rotating_light: Root API call continues: 111122223333',
   ]);
+  expect(chats[2].metadata.threadId).toBe(chats[0].metadata.threadId);
   expect(chats[1].content.description).toContain('*Continues:* first reported in real time at');
   expect(chats[1].metadata.threadId).toBe(chats[0].metadata.threadId);
   // The memory in the table: one item for the sign-in's session, every published event ID, a TTL a day ahead.
   const item = (await ddb.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: `session#111122223333#login:${login.eventID}` } } }))).Item!;
-  expect(new Set(item.publishedIds.SS)).toEqual(new Set([login.eventID, consoleAction.eventID, more.eventID]));
-  expect(item.eventCount.N).toBe('3');
+  expect(new Set(item.publishedIds.SS)).toEqual(new Set([login.eventID, consoleAction.eventID, more.eventID, lateAction.eventID]));
+  expect(item.eventCount.N).toBe('4');
+  const link = (await ddb.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'link#111122223333#signin:203.0.113.7' } } }))).Item!;
+  expect(link.target.S).toBe(`login:${login.eventID}`);
   expect(item.firstReportedVia.S).toBe('realtime');
   const ttl = Number(item.expiresAt.N) - Date.now() / 1000;
   expect(ttl).toBeGreaterThan(24 * 3600 - 60);

@@ -7,7 +7,9 @@
  */
 import { createHash } from 'crypto';
 import { AssumeRootInfo } from './group';
-import { MAX_REMEMBERED_EVENTS, MAX_REMEMBERED_IDS, ReportedEvent, SESSION_MEMORY_SECONDS, SessionMemory, SessionStore, SessionUpdate } from './session-store';
+import {
+  MAX_REMEMBERED_EVENTS, MAX_REMEMBERED_IDS, ReportedEvent, SESSION_MEMORY_SECONDS, SessionLink, SessionMemory, SessionStore, SessionUpdate,
+} from './session-store';
 
 /** A DynamoDB attribute value, as the low-level API writes it (only the types used here). */
 export type AttributeValue = { S: string } | { N: string } | { SS: string[] };
@@ -23,6 +25,12 @@ export interface DynamoDbCalls {
     ExpressionAttributeNames: Record<string, string>;
     ExpressionAttributeValues: Record<string, AttributeValue>;
   }): Promise<unknown>;
+}
+
+/** The partition key of a link's item (`link#<account>#<name>`, hashed like a session key when too long). */
+export function linkItemKey(accountId: string, name: string): string {
+  const key = `link#${accountId}#${name}`;
+  return key.length <= 512 ? key : `link#sha256:${createHash('sha256').update(key).digest('hex')}`;
 }
 
 /**
@@ -144,5 +152,28 @@ export class DynamoDbSessionStore implements SessionStore {
 
   public async recordPublished(update: SessionUpdate): Promise<void> {
     await this.calls.updateItem(updateInput(this.tableName, update));
+  }
+
+  public async getLink(accountId: string, name: string): Promise<SessionLink | undefined> {
+    const key = { pk: { S: linkItemKey(accountId, name) } };
+    const out = await this.calls.getItem({ TableName: this.tableName, Key: key, ConsistentRead: true });
+    const item = out.Item;
+    if (!item || n(item, 'expiresAt') * 1000 <= this.clock()) return undefined;
+    const sessionKey = s(item, 'target');
+    return sessionKey !== '' ? { sessionKey, at: n(item, 'at') } : undefined;
+  }
+
+  public async putLink(accountId: string, name: string, link: SessionLink, now: number): Promise<void> {
+    await this.calls.updateItem({
+      TableName: this.tableName,
+      Key: { pk: { S: linkItemKey(accountId, name) } },
+      UpdateExpression: 'SET #target = :target, #at = :at, #exp = :exp',
+      ExpressionAttributeNames: { '#target': 'target', '#at': 'at', '#exp': 'expiresAt' },
+      ExpressionAttributeValues: {
+        ':target': { S: link.sessionKey },
+        ':at': { N: String(link.at) },
+        ':exp': { N: String(Math.floor(now / 1000) + SESSION_MEMORY_SECONDS) },
+      },
+    });
   }
 }

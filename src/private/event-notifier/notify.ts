@@ -1,9 +1,9 @@
 import { createHash } from 'crypto';
 import { isoFromMillis, parseCloudTrailRecord, parseRecordObject, RootEvent } from './cloudtrail';
 import { decodeEventBridgeEvent, decodeSubscriptionEvent, isEventBridgeEvent } from './decode';
-import { classifyDraft, EventGroup, SessionDraft, sessionDrafts } from './group';
+import { classifyDraft, CONSOLE_SESSION_WINDOW_SECONDS, EventGroup, SessionDraft, sessionDrafts } from './group';
 import { Continuation, DEFAULT_LIMITS, RenderLimits, renderFallback, RenderedMessage, renderWithinLimit } from './render';
-import { MAX_REMEMBERED_EVENTS, mapBounded, ReportedVia, SessionMemory, SessionStore, STORE_TIMEOUT_MS, withTimeout } from './session-store';
+import { MAX_REMEMBERED_EVENTS, mapBounded, ReportedVia, SessionLink, SessionMemory, SessionStore, STORE_TIMEOUT_MS, withTimeout } from './session-store';
 
 /** What `notify` needs from the outside world (the handler wires the AWS SDK in). */
 export interface NotifierDeps {
@@ -104,6 +104,25 @@ class Memory {
     }
   }
 
+  public async getLink(accountId: string, name: string): Promise<SessionLink | undefined> {
+    if (!this.available) return undefined;
+    try {
+      return await withTimeout(this.deps.store!.getLink(accountId, name), this.deps.storeTimeoutMs ?? STORE_TIMEOUT_MS, 'session store GetItem');
+    } catch (err) {
+      this.fail('session store read failed: reporting without session memory for the rest of this invocation', err);
+      return undefined;
+    }
+  }
+
+  public async putLink(accountId: string, name: string, link: SessionLink, now: number): Promise<void> {
+    if (!this.available) return;
+    try {
+      await withTimeout(this.deps.store!.putLink(accountId, name, link, now), this.deps.storeTimeoutMs ?? STORE_TIMEOUT_MS, 'session store UpdateItem');
+    } catch (err) {
+      this.fail('session store write failed: reporting without session memory for the rest of this invocation', err);
+    }
+  }
+
   public async record(update: Parameters<SessionStore['recordPublished']>[0]): Promise<void> {
     if (!this.available) return;
     try {
@@ -150,6 +169,27 @@ async function rememberedSession(memory: Memory, draft: SessionDraft): Promise<S
     publishedIds: new Set(found.flatMap((m) => [...m.publishedIds])),
     assumeRoot: found.find((m) => m.assumeRoot)?.assumeRoot,
   };
+}
+
+/**
+ * A console session's actions delivered without their sign-in (a later delivery, another region's
+ * stream, another EventBridge event) join the sign-in's session when the sign-in left a link for
+ * their source IP and their credentials were issued within CONSOLE_SESSION_WINDOW_SECONDS after
+ * it (the evidence `sessionDrafts` uses within one delivery). Returns the draft under the sign-in's
+ * session key, or the draft unchanged.
+ */
+async function linkedConsoleSession(memory: Memory, draft: SessionDraft): Promise<SessionDraft> {
+  const key = draft.accessKeys.length === 1 ? draft.accessKeys[0] : '';
+  if (!draft.sessionKey.startsWith('key:ASIA') || !key.startsWith('ASIA')) return draft;
+  if (draft.events.some((e) => e.identityType !== 'Root' || e.assumedRoot || (e.eventSource === 'sts.amazonaws.com' && e.eventName === 'AssumeRoot'))) {
+    return draft;
+  }
+  const issued = Date.parse(draft.events[0].sessionCreationDate);
+  const ip = draft.events[0].sourceIp;
+  if (Number.isNaN(issued) || ip === '') return draft;
+  const link = await memory.getLink(draft.accountId, `signin:${ip.slice(0, 128)}`);
+  if (!link || issued < link.at - 60_000 || issued > link.at + CONSOLE_SESSION_WINDOW_SECONDS * 1000) return draft;
+  return { ...draft, sessionKey: link.sessionKey, signInIp: ip };
 }
 
 /** The records of one invocation, whichever path delivered them. */
@@ -242,8 +282,19 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
   const names = new AccountNames(deps);
   const memory = new Memory(deps);
   const now = deps.now ?? Date.now;
-  const results = await mapBounded(drafts, deps.concurrency ?? PUBLISH_CONCURRENCY, async (draft): Promise<SessionOutcome> => {
-    const remembered = await rememberedSession(memory, draft);
+  const results = await mapBounded(drafts, deps.concurrency ?? PUBLISH_CONCURRENCY, async (delivered): Promise<SessionOutcome> => {
+    let draft = delivered;
+    let remembered = await rememberedSession(memory, draft);
+    if (!remembered) {
+      const linked = await linkedConsoleSession(memory, draft);
+      if (linked !== draft) {
+        const signInMemory = await memory.get(linked.accountId, linked.sessionKey);
+        if (signInMemory) {
+          draft = linked;
+          remembered = signInMemory;
+        }
+      }
+    }
     const fresh = remembered ? draft.events.filter((e) => e.eventId === '' || !remembered.publishedIds.has(eventKey(e))) : draft.events;
     const suppressed = draft.events.length - fresh.length;
     if (fresh.length === 0) {
@@ -282,6 +333,12 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
       assumeRoot: group.assumeRoot,
       previous: remembered,
     });
+    // A successful console sign-in leaves a link for its console actions delivered later.
+    if (group.sessionKey.startsWith('login:') && group.signInIp !== '') {
+      const login = group.events.find((c) => c.event.eventName === 'ConsoleLogin');
+      const at = login ? Date.parse(login.event.eventTime) : NaN;
+      if (!Number.isNaN(at)) await memory.putLink(group.accountId, `signin:${group.signInIp.slice(0, 128)}`, { sessionKey: group.sessionKey, at }, now());
+    }
     return { published: true, suppressed };
   });
   const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');

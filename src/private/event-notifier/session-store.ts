@@ -52,12 +52,28 @@ export interface SessionUpdate {
   readonly previous?: SessionMemory;
 }
 
+/**
+ * A pointer from something a later record carries to the session it belongs to: a successful
+ * console sign-in leaves `signin:<source IP>` -> `login:<event ID>`, so that its console actions
+ * delivered later (another delivery, another region's stream) join its session.
+ */
+export interface SessionLink {
+  /** The session key it points to. */
+  readonly sessionKey: string;
+  /** When the session began (ms since the epoch): the sign-in's time. */
+  readonly at: number;
+}
+
 /** The store of session memories (DynamoDB in Lambda). Every call may reject or hang: the caller bounds it. */
 export interface SessionStore {
   /** The session's memory, or undefined when there is none (never seen, or expired). */
   get(accountId: string, sessionKey: string): Promise<SessionMemory | undefined>;
   /** Records a published message (creates the memory on the first one). */
   recordPublished(update: SessionUpdate): Promise<void>;
+  /** The link named `name` in the account, or undefined (never set, or expired). */
+  getLink(accountId: string, name: string): Promise<SessionLink | undefined>;
+  /** Sets (or replaces) the link named `name` in the account; it expires with the session memory. */
+  putLink(accountId: string, name: string, link: SessionLink, now: number): Promise<void>;
 }
 
 /**
@@ -103,6 +119,7 @@ export function nextMemory(update: SessionUpdate): SessionMemory {
 /** A store in memory: for tests and the benchmark (optionally with a latency per call). */
 export class InMemorySessionStore implements SessionStore {
   public readonly items = new Map<string, SessionMemory>();
+  public readonly links = new Map<string, SessionLink & { expiresAt: number }>();
   public calls = 0;
 
   constructor(private readonly latencyMs = 0, private readonly clock: () => number = Date.now) {}
@@ -111,6 +128,17 @@ export class InMemorySessionStore implements SessionStore {
     await this.delay();
     const m = this.items.get(`${accountId}|${sessionKey}`);
     return m && m.expiresAt > this.clock() ? m : undefined;
+  }
+
+  public async getLink(accountId: string, name: string): Promise<SessionLink | undefined> {
+    await this.delay();
+    const l = this.links.get(`${accountId}|${name}`);
+    return l && l.expiresAt > this.clock() ? { sessionKey: l.sessionKey, at: l.at } : undefined;
+  }
+
+  public async putLink(accountId: string, name: string, link: SessionLink, now: number): Promise<void> {
+    await this.delay();
+    this.links.set(`${accountId}|${name}`, { ...link, expiresAt: now + SESSION_MEMORY_SECONDS * 1000 });
   }
 
   public async recordPublished(update: SessionUpdate): Promise<void> {
