@@ -1,19 +1,26 @@
-// The event notifier: a CloudWatch Logs subscription delivers root-usage CloudTrail records;
-// this function publishes one readable message per account and root session to the alarm's
-// SNS topic. The logic is in ./private/event-notifier (pure, tested); this file only wires the
-// environment and the AWS SDK v3 clients that the Lambda Node.js runtime provides.
+// The event notifier: CloudTrail records of root use arrive from a CloudWatch Logs subscription
+// (one log stream per delivery) or from EventBridge (one event, in real time); this function
+// publishes one readable message per account and root session to the alarm's SNS topic, and
+// remembers each session in a DynamoDB table. The logic is in ./private/event-notifier (pure,
+// tested); this file only wires the environment and the AWS SDK v3 clients that the Lambda
+// Node.js runtime provides.
 // The Lambda Node.js runtime provides AWS SDK v3: a dev dependency here (types, tests), never bundled.
+// eslint-disable-next-line import/no-extraneous-dependencies
+import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 // eslint-disable-next-line import/no-extraneous-dependencies
 import { DescribeAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 // eslint-disable-next-line import/no-extraneous-dependencies
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { CloudWatchLogsEvent } from 'aws-lambda';
-import { BatchResult, notifyBatch } from './private/event-notifier/notify';
+import type { CloudWatchLogsEvent, EventBridgeEvent } from 'aws-lambda';
+import { DynamoDbSessionStore } from './private/event-notifier/dynamodb-store';
+import { BatchResult, notify } from './private/event-notifier/notify';
 
 // The SDK's standard configuration (region, credentials, AWS_ENDPOINT_URL...): nothing is
 // hard-coded. Created once per execution environment.
 const sns = new SNSClient({});
 const organizations = new OrganizationsClient({});
+// Every store call is bounded by the core (STORE_TIMEOUT_MS): one retry at most inside it.
+const dynamodb = new DynamoDBClient({ maxAttempts: 2 });
 
 function log(level: 'info' | 'warn' | 'error', message: string, details?: Record<string, unknown>): void {
   const line = JSON.stringify({ level, message, ...details });
@@ -22,16 +29,33 @@ function log(level: 'info' | 'warn' | 'error', message: string, details?: Record
   else console.error(line);
 }
 
-/** The Lambda handler (environment: TOPIC_ARN, required; ALARM_NAME; AWS_REGION from the runtime). */
-export async function handler(event: CloudWatchLogsEvent): Promise<BatchResult> {
+/**
+ * The Lambda handler. Environment: TOPIC_ARN and LOG_GROUP_NAME (required); the session table:
+ * TABLE_NAME, else AWS_LAMBDA_FUNCTION_NAME + SESSION_TABLE_SUFFIX (without either, no memory);
+ * ALARM_NAME; AWS_REGION from the runtime.
+ */
+export async function handler(event: CloudWatchLogsEvent | EventBridgeEvent<string, unknown>): Promise<BatchResult> {
   const topicArn = process.env.TOPIC_ARN;
   if (!topicArn) {
     throw new Error('TOPIC_ARN is not set: the event notifier does not know where to publish');
   }
-  return notifyBatch(event, {
+  const logGroupName = process.env.LOG_GROUP_NAME;
+  if (!logGroupName) {
+    throw new Error('LOG_GROUP_NAME is not set: the event notifier does not know which log group it serves');
+  }
+  // The table is named after the function (EventNotifier); TABLE_NAME overrides it (tests).
+  const tableName = process.env.TABLE_NAME
+    ?? (process.env.SESSION_TABLE_SUFFIX !== undefined && process.env.AWS_LAMBDA_FUNCTION_NAME
+      ? `${process.env.AWS_LAMBDA_FUNCTION_NAME}${process.env.SESSION_TABLE_SUFFIX}` : undefined);
+  return notify(event, {
     topicArn,
+    logGroupName,
     alarmName: process.env.ALARM_NAME ?? '',
     region: process.env.AWS_REGION ?? '',
+    store: tableName ? new DynamoDbSessionStore(tableName, {
+      getItem: (input) => dynamodb.send(new GetItemCommand(input)),
+      updateItem: (input) => dynamodb.send(new UpdateItemCommand(input)),
+    }) : undefined,
     publish: async (input) => {
       await sns.send(new PublishCommand(input));
     },

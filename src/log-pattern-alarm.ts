@@ -11,6 +11,7 @@ import { EventNotifier } from './event-notifier';
 import * as cli from './private/cli-commands';
 import { cloudWatchPublishStatement, isPreparedForCloudWatch, markPreparedForCloudWatch } from './private/cloudwatch-access';
 import { deployedLength, logsInsightsLink } from './private/insights-link';
+import { isRootEventPattern } from './private/root-event-pattern';
 import { PropValidator } from './private/validation';
 
 /**
@@ -254,6 +255,14 @@ export class LogPatternAlarm extends Construct {
     }
     if (props.eventFilterPattern !== undefined && !props.eventNotifications) {
       validate.fail('eventFilterPattern', 'is only used with eventNotifications: set eventNotifications to true, or remove it');
+    }
+    const eventPattern = props.eventFilterPattern ?? props.filterPattern;
+    if (props.eventNotifications && !Token.isUnresolved(eventPattern) && !isRootEventPattern(eventPattern)) {
+      validate.fail(
+        'eventNotifications',
+        'describe root use only: they need the root-usage pattern (RootUsageAlarm.FILTER_PATTERN, or ' +
+        'RootUsageAlarm.EVENT_NOTIFICATION_PATTERN as eventFilterPattern); use RootUsageAlarm, or turn eventNotifications off',
+      );
     }
     const period = props.period ?? Duration.minutes(1);
     const window = props.evaluationWindow ?? Duration.minutes(10);

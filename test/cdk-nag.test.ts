@@ -21,22 +21,13 @@ const PACKS: { prefix: string; create: () => IAspect }[] = [
 ];
 
 /**
- * Findings acknowledged, by variant and by the path of the resource in the stack, each with its
- * reason (README "What the checks acknowledge" lists them). With the default configuration, and
- * in every variant without `eventNotifications`, nothing the construct creates is acknowledged:
- * only a resource the test stack creates in the user's role. The `event-notifications` variant
- * acknowledges the findings of the per-event path below.
+ * Findings acknowledged by the test, by variant and by the path of the resource in the stack, each
+ * with its reason: only a resource the test stack creates in the user's role. Nothing the library
+ * creates is acknowledged here: the `event-notifications` variant runs all four packs with no
+ * suppression of the test's own, and the library's acknowledgements are cdk-nag metadata on its
+ * own resources (EventNotifier; docs/event-notifications.md lists them), so that a user who runs
+ * cdk-nag sees no finding from this library either.
  */
-const NOTIFIER = 'RootUsage/EventNotifier';
-const NOT_IN_VPC = 'The function calls only the SNS and AWS Organizations APIs, over TLS, and connects to nothing inside a ' +
-  'network; a VPC would add NAT gateways or interface endpoints (cost, and more ways to fail) without protecting any data.';
-/** AwsSolutions-SQS3 on an EventBridge dead-letter queue, which the rule does not recognize as one. */
-const EVENTBRIDGE_DLQ: NagPackSuppression[] = [{
-  id: 'AwsSolutions-SQS3',
-  reason: 'The queue is the dead-letter queue of EventBridge rule targets (DeadLetterConfig), which the rule does not ' +
-    'recognize as one: the end of the chain, with an alarm on the messages sent to it (member accounts: see ' +
-    'docs/real-time-alerts.md). A dead-letter queue behind it would hold nothing.',
-}];
 const ACKNOWLEDGED: Record<string, Record<string, NagPackSuppression[]>> = {
   'log-group': {
     TrailLogGroup: ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => ({
@@ -46,49 +37,6 @@ const ACKNOWLEDGED: Record<string, Record<string, NagPackSuppression[]>> = {
         '(AWS Control Tower does not).',
     })),
   },
-  'event-notifications': {
-    [`${NOTIFIER}/Function`]: [
-      ...['NIST.800.53.R5', 'HIPAA.Security'].flatMap((pack) => [
-        {
-          id: `${pack}-LambdaConcurrency`,
-          reason: 'No reserved concurrency: reserving it takes from the account\'s unreserved pool and fails the deployment ' +
-            'in an account at the minimum of 10; the invocations are bounded by root activity, in batches.',
-        },
-        {
-          id: `${pack}-LambdaDLQ`,
-          reason: 'The rule looks for DeadLetterConfig only; the function has an on-failure destination (EventInvokeConfig) ' +
-            'instead: an encrypted SQS queue, which receives more than a dead-letter queue would, with an alarm on it.',
-        },
-      ]),
-      ...['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => ({ id: `${pack}-LambdaInsideVPC`, reason: NOT_IN_VPC })),
-    ],
-    [`${NOTIFIER}/FailureQueue`]: [{
-      id: 'AwsSolutions-SQS3',
-      reason: 'The queue is itself the on-failure destination of the function, the end of the chain; an alarm on it ' +
-        'notifies the topic. A dead-letter queue behind it would hold nothing.',
-    }],
-    [`${NOTIFIER}/ExecutionPolicy`]: [{
-      id: 'AwsSolutions-IAM5',
-      reason: 'Log streams of the function\'s own log group (their names are chosen by Lambda); kms:GenerateDataKey*, ' +
-        'the action SNS documents for publishers to an encrypted topic, on the topic\'s key only; ' +
-        'organizations:DescribeAccount on "*": an account ARN holds the management account and organization IDs, ' +
-        'unknown at synthesis, and the action only reads the account\'s name.',
-      appliesTo: [
-        'Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/lambda/<RootUsageEventNotifierFunction9845F2EF>:*',
-        'Action::kms:GenerateDataKey*',
-        'Resource::*',
-      ],
-    }],
-  },
-};
-// The real-time path feeds the per-event path: the same acknowledgements, plus its dead-letter queues.
-ACKNOWLEDGED['real-time'] = {
-  ...ACKNOWLEDGED['event-notifications'],
-  'RealTime/DeadLetterQueue': EVENTBRIDGE_DLQ,
-  'RealTime/LocalForwarder/DeadLetterQueue': EVENTBRIDGE_DLQ,
-};
-ACKNOWLEDGED['real-time-member'] = {
-  'Forwarder/DeadLetterQueue': EVENTBRIDGE_DLQ,
 };
 
 function messagePattern(prefix: string): string {

@@ -36,6 +36,7 @@ beforeEach(() => {
   });
   process.env.TOPIC_ARN = TOPIC_ARN;
   process.env.ALARM_NAME = ALARM_NAME;
+  process.env.LOG_GROUP_NAME = LOG_GROUP;
   process.env.AWS_REGION = 'us-east-1';
   warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   info = jest.spyOn(console, 'log').mockImplementation(() => undefined);
@@ -83,7 +84,7 @@ describe('one publish per root use, with the exact PublishCommand input', () => 
     // WHEN
     const result = await handler(event);
     // THEN
-    expect(result).toEqual({ messageType: 'DATA_MESSAGE', events: 1, skipped: 0, published: 1 });
+    expect(result).toEqual({ messageType: 'DATA_MESSAGE', events: 1, skipped: 0, published: 1, suppressed: 0 });
     const p = only();
     expect(p.input).toEqual({
       TopicArn: TOPIC_ARN,
@@ -120,11 +121,11 @@ describe('one publish per root use, with the exact PublishCommand input', () => 
       id: '111122223333-8f0e6a52-1c43-4d0b-a9a1-6f3c2d1e0b9a',
       content: {
         textType: 'client-markdown',
-        title: ':rotating_light: Root sign-in without MFA: 111122223333 (Payments-Prod) from 203.0.113.7',
+        title: ':rotating_light: Root sign-in without MFA: 111122223333 Payments-Prod',
         description: [
-          '*Account:* 111122223333 (Payments-Prod)',
+          '*Account:* 111122223333 Payments-Prod',
           '*Events:* 1 in this delivery',
-          '• `2026-11-27T10:02:41Z` `ConsoleLogin` (signin.amazonaws.com) in us-east-1 from `203.0.113.7`: Console sign-in succeeded, without MFA',
+          '• `2026-11-27T10:02:41Z` `ConsoleLogin` `signin.amazonaws.com` in `us-east-1` from `203.0.113.7`: Console sign-in succeeded, without MFA',
         ].join('\n'),
         nextSteps: [
           expect.stringMatching(/^Query this session in CloudWatch Logs Insights: https:\/\/us-east-1\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=us-east-1#logsV2:logs-insights\$3FqueryDetail\$3D/),
@@ -135,8 +136,9 @@ describe('one publish per root use, with the exact PublishCommand input', () => 
         keywords: ['root-usage', 'console-sign-in-no-mfa', '111122223333'],
       },
       metadata: {
-        threadId: 'root-usage-111122223333-203.0.113.7',
-        summary: 'Root sign-in without MFA: 111122223333 (Payments-Prod) from 203.0.113.7',
+        // One thread per session: the sign-in's session key and first event time, hashed.
+        threadId: expect.stringMatching(/^root-usage-111122223333-[0-9a-f]{24}$/),
+        summary: 'Root sign-in without MFA: 111122223333 Payments-Prod',
         eventType: 'RootUsage',
       },
     });
@@ -206,7 +208,7 @@ describe('one publish per root use, with the exact PublishCommand input', () => 
     expect(q.input.Subject).toBe('Root session (AssumeRoot): 444455556666 from 192.0.2.10');
     expect(lines(q.email)).toEqual(expect.arrayContaining([
       'What:        Action in a centralized root access session (AssumeRoot)',
-      'Centralized root access session: the AssumeRoot call that opened it is not in this delivery;',
+      'Centralized root access session: the AssumeRoot call that opened it has not arrived yet;',
     ]));
   });
 
@@ -243,17 +245,18 @@ describe('one publish per root use, with the exact PublishCommand input', () => 
       '1. AssumeRoot (sts.amazonaws.com): AssumeRoot call (centralized root access): a root session was opened',
       '2. DeleteBucketPolicy (s3.amazonaws.com): Action in a centralized root access session (AssumeRoot)',
     ]));
-    expect(p.chat.content.description).toContain('*Opened by:* `arn:aws:sts::111111111111:assumed-role/JohnDoe/JohnRole1`');
+    expect(p.chat.content.description).toContain('*Opened by:* `arn:aws:sts::111111111111:assumed-role/JohnDoe/JohnRole1` in 111111111111 Management');
     expect(p.chat.content.description).toContain('*Task policy:* `arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy`');
     expect(organizations).toHaveReceivedCommandTimes(DescribeAccountCommand, 2);
   });
 
-  test('a denied AssumeRoot call is reported on its own', async () => {
+  test('a denied AssumeRoot call says "denied" and speaks of no session', async () => {
     await handler(subscriptionEvent([record('assume-root-call-denied')]));
     const p = only();
-    expect(p.input.Subject).toBe('AssumeRoot call: 222222222222 (Data-Lake), task IAMDeleteRootUserCredentials');
+    expect(p.input.Subject).toBe('AssumeRoot denied: 222222222222 (Data-Lake), task IAMDeleteRootUserCredentials');
+    expect(p.email).not.toMatch(/a root session was opened|Root session \(|Opened by/);
     expect(lines(p.email)).toEqual(expect.arrayContaining([
-      'What:        AssumeRoot call (centralized root access), failed',
+      'What:        AssumeRoot call (centralized root access) denied: no session was opened',
       expect.stringMatching(/^ {3}Error: {7}AccessDenied: User: arn:aws:iam::111111111111:user\/mallory is not authorized/),
     ]));
   });
@@ -266,13 +269,13 @@ describe('grouping and the bound', () => {
     // WHEN
     const result = await handler(subscriptionEvent(burst));
     // THEN
-    expect(result).toEqual({ messageType: 'DATA_MESSAGE', events: 200, skipped: 0, published: 1 });
+    expect(result).toEqual({ messageType: 'DATA_MESSAGE', events: 200, skipped: 0, published: 1, suppressed: 0 });
     const p = only();
     expect(p.input.Subject).toBe('Root sign-in without MFA: 111122223333 (Payments-Prod) from 203.0.113.7 (200 events)');
     const l = lines(p.email);
     expect(l).toContain('Events:      200 in this delivery (first 20 listed)');
     expect(l.filter((x) => /^\d+\. /.test(x))).toHaveLength(20);
-    expect(l).toContain('20. GetAccountPasswordPolicy (iam.amazonaws.com): Action with root user session credentials (console or temporary)');
+    expect(l).toContain('20. GetAccountPasswordPolicy (iam.amazonaws.com): Action with temporary root credentials (a console session, or a centralized root access session)');
     expect(l).toContain('... and 180 more events (not listed; see the session query below).');
     expect(p.chat.content.description.split('\n').filter((x: string) => x.startsWith('• '))).toHaveLength(10);
     expect(p.chat.content.description).toMatch(/\n…and 190 more events$/);
@@ -330,7 +333,7 @@ describe('robustness: skip and log, never crash on input', () => {
     // WHEN
     const result = await handler(event);
     // THEN
-    expect(result).toEqual({ messageType: 'DATA_MESSAGE', events: 1, skipped: 3, published: 1 });
+    expect(result).toEqual({ messageType: 'DATA_MESSAGE', events: 1, skipped: 3, published: 1, suppressed: 0 });
     expect(only().input.Subject).toBe('Root sign-in without MFA: 111122223333 (Payments-Prod) from 203.0.113.7');
     const skips = logLines(warn).filter((l) => l.message === 'skipped a log event that is not a CloudTrail record');
     expect(skips.map((s) => s.reason)).toEqual(['not-json', 'not-cloudtrail', 'not-an-object']);
@@ -341,12 +344,12 @@ describe('robustness: skip and log, never crash on input', () => {
   });
 
   test('a batch of nothing but malformed records publishes nothing and does not throw', async () => {
-    await expect(handler(subscriptionEvent(['', 'null', '42']))).resolves.toEqual({ messageType: 'DATA_MESSAGE', events: 0, skipped: 3, published: 0 });
+    await expect(handler(subscriptionEvent(['', 'null', '42']))).resolves.toEqual({ messageType: 'DATA_MESSAGE', events: 0, skipped: 3, published: 0, suppressed: 0 });
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
   });
 
   test('a CONTROL_MESSAGE is ignored', async () => {
-    await expect(handler(encode(controlMessage()))).resolves.toEqual({ messageType: 'CONTROL_MESSAGE', events: 0, skipped: 0, published: 0 });
+    await expect(handler(encode(controlMessage()))).resolves.toEqual({ messageType: 'CONTROL_MESSAGE', events: 0, skipped: 0, published: 0, suppressed: 0 });
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
     expect(organizations).not.toHaveReceivedCommand(DescribeAccountCommand);
   });
@@ -358,7 +361,7 @@ describe('robustness: skip and log, never crash on input', () => {
     ['gzip of JSON that is not an object', encode([1, 2, 3])],
     ['gzip of a JSON object without messageType', encode({ logEvents: [] })],
   ])('an invocation that is not a subscription delivery (%s) is logged and skipped', async (_title, event) => {
-    await expect(handler(event as any)).resolves.toEqual({ messageType: '', events: 0, skipped: 1, published: 0 });
+    await expect(handler(event as any)).resolves.toEqual({ messageType: '', events: 0, skipped: 1, published: 0, suppressed: 0 });
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
     expect(logLines(warn)).toContainEqual(expect.objectContaining({ level: 'warn', message: 'skipped an invocation that is not a CloudWatch Logs subscription delivery' }));
   });
@@ -445,7 +448,7 @@ describe('log events without a message', () => {
     const decoded = dataMessage([JSON.stringify(record('root-console-login-failure'))]);
     (decoded.logEvents as unknown[]).push({ id: '1', timestamp: 1 }, null, { id: '2', timestamp: 2, message: 42 });
     const result = await handler(encode(decoded));
-    expect(result).toEqual({ messageType: 'DATA_MESSAGE', events: 1, skipped: 3, published: 1 });
+    expect(result).toEqual({ messageType: 'DATA_MESSAGE', events: 1, skipped: 3, published: 1, suppressed: 0 });
     expect(logLines(warn)).toContainEqual(expect.objectContaining({ message: 'skipped log events without a message string', count: 3 }));
   });
 });
@@ -459,8 +462,9 @@ describe('chat markdown cannot be hijacked by record values or account names', (
     const p = only();
     const chatText = JSON.stringify(p.chat);
     expect(chatText).not.toMatch(/[<>&]/);
-    expect(p.chat.content.description).toContain('*Account:* 111122223333 (‹!channel› \'rm\' ‹https://evil.example|click› + co)');
-    expect(p.chat.content.description).toContain('Console sign-in failed (MFA used: ‹!here›)');
+    expect(p.chat.content.description).toContain('*Account:* 111122223333 channel rm https evil example click co');
+    // MFAUsed is read as Yes / No whatever its case, anything else is "unknown": never echoed.
+    expect(p.chat.content.description).toContain('Console sign-in failed (MFA used: unknown)');
     // The email keeps the name as it is (plain text, one line).
     expect(lines(p.email)).toContain('Account:     111122223333 (<!channel> `rm` <https://evil.example|click> & co)');
   });

@@ -106,6 +106,10 @@ const EXPECTED: Record<string, Record<string, string>> = {
     RootUsageEventNotifierSubscriptionFilterF2CB72B0: 'AWS::Logs::SubscriptionFilter',
     RootUsageEventNotifierErrorsAlarm7A19AADE: 'AWS::CloudWatch::Alarm',
     RootUsageEventNotifierFailureQueueAlarm2E4207D4: 'AWS::CloudWatch::Alarm',
+    RootUsageEventNotifierSessionTable2E7D6E80: 'AWS::DynamoDB::Table',
+    RootUsageEventNotifierFailureArrivalsAlarm9647F51E: 'AWS::CloudWatch::Alarm',
+    RootUsageEventNotifierDestinationDeliveryFailuresAlarm448E8297: 'AWS::CloudWatch::Alarm',
+    RootUsageEventNotifierThrottlesAlarmA1DE7142: 'AWS::CloudWatch::Alarm',
   },
   'real-time-member': {
     // In every member account and region, through the stack set: a stack of its own, whose

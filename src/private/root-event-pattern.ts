@@ -19,3 +19,16 @@
 export const ROOT_EVENT_NOTIFICATION_PATTERN =
   '{($.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent")'
   + ' || ($.eventSource="sts.amazonaws.com" && $.eventName="AssumeRoot")}';
+
+/** The CIS root-usage pattern (RootUsageAlarm.FILTER_PATTERN), exactly. */
+export const ROOT_USAGE_CIS_PATTERN =
+  '{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}';
+
+/**
+ * Whether a subscription filter pattern is one the event notifier serves: the CIS root-usage
+ * pattern or the event-notification pattern. The function describes root use only; with any
+ * other pattern it would skip what it is sent, so that is a synthesis error.
+ */
+export function isRootEventPattern(pattern: string): boolean {
+  return pattern === ROOT_USAGE_CIS_PATTERN || pattern === ROOT_EVENT_NOTIFICATION_PATTERN;
+}

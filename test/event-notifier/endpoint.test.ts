@@ -86,6 +86,7 @@ test('publishes and looks the account up through the endpoint the SDK is configu
     AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
     TOPIC_ARN: 'arn:aws:sns:eu-west-1:999988887777:RootUsageAlarmTopic',
     ALARM_NAME: 'RootUsage-Alarm',
+    LOG_GROUP_NAME: 'aws-controltower/CloudTrailLogs',
   };
   delete process.env.AWS_PROFILE;
   jest.spyOn(console, 'log').mockImplementation(() => undefined);

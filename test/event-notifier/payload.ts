@@ -105,3 +105,54 @@ export function consoleSessionBurst(count: number): Array<Record<string, any>> {
   }
   return out;
 }
+
+/** The organization ID of the test organization trail. */
+export const ORG_ID = 'o-a1b2c3d4e5';
+
+/**
+ * A delivery as the organization trail's subscription sends it: ONE log stream,
+ * `<org-id>_<account-id>_CloudTrail_<region>` (so one account and one region), log event
+ * timestamps a little after the event times (CloudTrail delivers in batches, minutes later).
+ */
+export function orgTrailDelivery(
+  accountId: string, region: string, records: ReadonlyArray<Record<string, unknown> | string>, logGroup = LOG_GROUP,
+): CloudWatchLogsEvent {
+  for (const r of records) {
+    if (typeof r === 'string') continue;
+    const recipient = String(r.recipientAccountId ?? (r.userIdentity as any)?.accountId ?? '');
+    if (recipient !== accountId || r.awsRegion !== region) {
+      throw new Error(`a delivery holds one log stream: record ${String(r.eventID)} is ${recipient}/${String(r.awsRegion)}, not ${accountId}/${region}`);
+    }
+  }
+  return encode({
+    messageType: 'DATA_MESSAGE',
+    owner: OWNER,
+    logGroup,
+    logStream: `${ORG_ID}_${accountId}_CloudTrail_${region}`,
+    subscriptionFilters: ['RootUsageEventNotifications'],
+    logEvents: records.map((r) => {
+      const message = typeof r === 'string' ? r : JSON.stringify(r);
+      const t = typeof r === 'string' ? NaN : Date.parse(String(r.eventTime));
+      return { id: logEventId(), timestamp: (Number.isNaN(t) ? 1764237600000 : t) + 4 * 60_000, message };
+    }),
+  });
+}
+
+/**
+ * An EventBridge event exactly as EventBridge sends it to a Lambda target: the CloudTrail record
+ * as `detail`, on the default bus of the account and region where it was recorded.
+ */
+export function eventBridgeEvent(r: Record<string, any>): Record<string, unknown> {
+  const signIn = r.eventSource === 'signin.amazonaws.com';
+  return {
+    'version': '0',
+    'id': `6f1e2d3c-4b5a-4978-8a6b-${String(r.eventID ?? '').replace(/[^0-9a-f]/g, '').padEnd(12, '0').slice(0, 12)}`,
+    'detail-type': signIn ? 'AWS Console Sign In via CloudTrail' : 'AWS API Call via CloudTrail',
+    'source': signIn ? 'aws.signin' : `aws.${String(r.eventSource ?? '').split('.')[0]}`,
+    'account': String(r.recipientAccountId ?? r.userIdentity?.accountId ?? ''),
+    'time': String(r.eventTime ?? '2026-11-27T10:00:00Z'),
+    'region': String(r.awsRegion ?? 'us-east-1'),
+    'resources': [],
+    'detail': r,
+  };
+}

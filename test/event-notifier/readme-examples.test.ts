@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { consoleSessionBurst, record, subscriptionEvent } from './payload';
-import { notifyBatch } from '../../src/private/event-notifier/notify';
+import { notify, NotifierDeps } from '../../src/private/event-notifier/notify';
 import { DEFAULT_LIMITS } from '../../src/private/event-notifier/render';
+import { InMemorySessionStore } from '../../src/private/event-notifier/session-store';
 
 // The alert examples of docs/alert-examples.md ("What the alert looks like", linked from the
 // README) are rendered here, by the handler's own logic, from the test fixtures: the page holds
@@ -26,6 +27,8 @@ interface Example {
   readonly title: string;
   readonly records: Array<Record<string, unknown>>;
   readonly chat?: boolean;
+  /** Deliveries handled before (not shown): the session memory then holds them. */
+  readonly before?: Array<Array<Record<string, unknown>>>;
 }
 
 const EXAMPLES: Example[] = [
@@ -40,24 +43,51 @@ const EXAMPLES: Example[] = [
   },
   { title: 'An action in a centralized root access session whose AssumeRoot call is in another batch', records: [record('assume-root-privileged-session-action')] },
   { title: 'A denied AssumeRoot call', records: [record('assume-root-call-denied')] },
+  {
+    title: 'Centralized root access, the actions first: the AssumeRoot call arrives in a later delivery',
+    before: [[record('assume-root-session-action-doc-example')]],
+    records: [record('assume-root-call-doc-example')],
+    chat: true,
+  },
+  {
+    title: 'Centralized root access, the call first: a later delivery of the session\'s actions continues it',
+    before: [[record('assume-root-call-doc-example')]],
+    records: [record('assume-root-session-action-doc-example')],
+  },
+  { title: 'Root password changed', records: [record('root-password-changed')] },
+  { title: 'Failed root password change', records: [record('root-password-change-failed')] },
+  { title: 'Root access key created', records: [record('root-create-access-key')] },
+  { title: 'Root MFA device removed', records: [record('root-deactivate-mfa')] },
 ];
 
 async function render(example: Example): Promise<Array<{ subject: string; email: string; chat: unknown }>> {
   const out: Array<{ subject: string; email: string; chat: unknown }> = [];
-  await notifyBatch(subscriptionEvent(example.records), {
+  let clock = Date.parse('2026-11-27T13:10:00Z');
+  const store = new InMemorySessionStore(0, () => clock);
+  const deps: Omit<NotifierDeps, 'publish'> = {
+    store,
+    now: () => clock,
     topicArn: 'arn:aws:sns:us-east-1:999988887777:RootUsageAlarmTopic',
     alarmName: 'RootUsage-Alarm',
     region: 'us-east-1',
+    logGroupName: 'aws-controltower/CloudTrailLogs',
     limits: { ...DEFAULT_LIMITS, rawEventBytes: README_RAW_EVENT_BYTES },
-    publish: async (input) => {
-      const message = JSON.parse(input.Message);
-      out.push({ subject: input.Subject, email: message.email, chat: JSON.parse(message.default) });
-    },
     describeAccount: async (id) => {
       if (NAMES[id]) return NAMES[id];
       throw Object.assign(new Error('not in the organization'), { name: 'AccountNotFoundException' });
     },
     log: () => undefined,
+  };
+  for (const records of example.before ?? []) {
+    await notify(subscriptionEvent(records), { ...deps, publish: async () => undefined });
+    clock += 5 * 60_000;
+  }
+  await notify(subscriptionEvent(example.records), {
+    ...deps,
+    publish: async (input) => {
+      const message = JSON.parse(input.Message);
+      out.push({ subject: input.Subject, email: message.email, chat: JSON.parse(message.default) });
+    },
   });
   return out;
 }
@@ -103,7 +133,8 @@ test('every kind of root use is shown', async () => {
     for (const m of await render(example)) kinds.add((m.chat as { content: { keywords: string[] } }).content.keywords[1]);
   }
   expect([...kinds].sort()).toEqual([
-    'assume-root-call', 'assume-root-session-action', 'console-sign-in-failure', 'console-sign-in-mfa',
-    'console-sign-in-no-mfa', 'password-recovery', 'root-api-call',
+    'assume-root-call', 'assume-root-denied', 'assume-root-session-action', 'console-sign-in-failure', 'console-sign-in-mfa',
+    'console-sign-in-no-mfa', 'password-recovery', 'root-access-key-change', 'root-api-call', 'root-mfa-change',
+    'root-password-change', 'root-password-change-failure',
   ]);
 });

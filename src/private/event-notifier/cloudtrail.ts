@@ -10,7 +10,10 @@ export interface RootEvent {
   readonly eventId: string;
   readonly eventName: string;
   readonly eventSource: string;
-  /** ISO 8601 UTC, as CloudTrail writes it (`2024-10-25T20:52:11Z`), or '' if absent. */
+  /**
+   * ISO 8601 UTC, as CloudTrail writes it (`2024-10-25T20:52:11Z`); when the record has none, the
+   * log event's timestamp (EventBridge: the envelope's `time`); '' when neither is known.
+   */
   readonly eventTime: string;
   readonly eventType: string;
   readonly awsRegion: string;
@@ -31,8 +34,12 @@ export interface RootEvent {
   readonly mfaAuthenticated: string;
   /** ConsoleLogin only: responseElements.ConsoleLogin ("Success" / "Failure"). */
   readonly consoleLoginResult: string;
-  /** ConsoleLogin only: additionalEventData.MFAUsed ("Yes" / "No"). */
+  /** ConsoleLogin only: additionalEventData.MFAUsed, compared without case: "Yes", "No", or '' (absent or anything else). */
   readonly mfaUsed: string;
+  /** PasswordUpdated only: responseElements.PasswordUpdated ("Success" / "Failure"). */
+  readonly passwordUpdatedResult: string;
+  /** requestParameters.userName (IAM credential calls name the user; the root user's own calls do not). */
+  readonly requestUserName: string;
   /** AssumeRoot only: the member account of requestParameters.targetPrincipal. */
   readonly targetAccountId: string;
   /** AssumeRoot only: requestParameters.taskPolicyArn.arn. */
@@ -42,7 +49,7 @@ export interface RootEvent {
 }
 
 /** Why a log event was skipped (logged, never thrown). */
-export type SkipReason = 'not-json' | 'not-an-object' | 'not-cloudtrail';
+export type SkipReason = 'not-json' | 'not-an-object' | 'not-cloudtrail' | 'not-root-usage';
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
@@ -50,6 +57,12 @@ function str(v: unknown): string {
 
 function obj(v: unknown): Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Record<string, unknown> : {};
+}
+
+/** "Yes" / "No" whatever their case (AWS's own example writes "YES"); '' for anything else. */
+function yesNo(v: string): string {
+  const l = v.trim().toLowerCase();
+  return l === 'yes' ? 'Yes' : l === 'no' ? 'No' : '';
 }
 
 const ACCOUNT_ID = /(?:^|:)(\d{12})(?::|$)/;
@@ -61,32 +74,67 @@ export function accountOf(principal: string): string {
   return m ? m[1] : '';
 }
 
-/** Parses one log event's message as a CloudTrail record, or says why it is skipped. */
-export function parseCloudTrailRecord(message: string): RootEvent | SkipReason {
+const isAssumeRootCall = (r: Record<string, unknown>) => r.eventSource === 'sts.amazonaws.com' && r.eventName === 'AssumeRoot';
+
+/**
+ * Whether the subscription filter (RootUsageAlarm.EVENT_NOTIFICATION_PATTERN) would have
+ * delivered this record: the CIS expression (`userIdentity.type` exactly "Root", no
+ * `userIdentity.invokedBy` key at all, `eventType` present and not "AwsServiceEvent", as
+ * CloudWatch Logs evaluates it), or the `sts:AssumeRoot` call. Anything else (an IAM user, a
+ * call invoked by an AWS service, an AWS service event, whatever else reaches the function)
+ * never becomes a root message.
+ */
+export function matchesNotificationPattern(r: Record<string, unknown>): boolean {
+  if (isAssumeRootCall(r)) return true;
+  const identity = obj(r.userIdentity);
+  return identity.type === 'Root'
+    && !Object.prototype.hasOwnProperty.call(identity, 'invokedBy')
+    && typeof r.eventType === 'string' && r.eventType !== 'AwsServiceEvent';
+}
+
+/** A log event timestamp (ms) as CloudTrail's eventTime format, or '' when not a usable time. */
+export function isoFromMillis(ms: number | undefined): string {
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0) return '';
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? '' : d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * Parses one log event's message as a CloudTrail record, or says why it is skipped.
+ * `fallbackTime` (ISO) stands in for a missing eventTime: the log event's timestamp.
+ */
+export function parseCloudTrailRecord(message: string, fallbackTime = ''): RootEvent | SkipReason {
   let parsed: unknown;
   try {
     parsed = JSON.parse(message);
   } catch {
     return 'not-json';
   }
+  return parseRecordObject(parsed, fallbackTime);
+}
+
+/** Parses an already decoded record (an EventBridge event's `detail`), or says why it is skipped. */
+export function parseRecordObject(parsed: unknown, fallbackTime = ''): RootEvent | SkipReason {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return 'not-an-object';
   const r = parsed as Record<string, unknown>;
   const identity = obj(r.userIdentity);
-  // Every CloudTrail record has eventName, eventSource, eventTime and a userIdentity object.
-  if (typeof r.eventName !== 'string' || typeof r.eventSource !== 'string' || typeof r.eventTime !== 'string'
-    || typeof r.userIdentity !== 'object' || r.userIdentity === null) {
+  // Every CloudTrail record has eventName, eventSource and a userIdentity object (eventTime too,
+  // but a record without it is still reported, at the time of its log event).
+  if (typeof r.eventName !== 'string' || typeof r.eventSource !== 'string'
+    || typeof r.userIdentity !== 'object' || r.userIdentity === null || Array.isArray(r.userIdentity)) {
     return 'not-cloudtrail';
   }
+  if (!matchesNotificationPattern(r)) return 'not-root-usage';
   const sessionContext = obj(identity.sessionContext);
   const request = obj(r.requestParameters);
   const response = obj(r.responseElements);
-  const isAssumeRoot = r.eventSource === 'sts.amazonaws.com' && r.eventName === 'AssumeRoot';
+  const isAssumeRoot = isAssumeRootCall(r);
   return {
     raw: r,
     eventId: str(r.eventID),
     eventName: r.eventName,
     eventSource: r.eventSource,
-    eventTime: r.eventTime,
+    eventTime: typeof r.eventTime === 'string' && r.eventTime !== '' ? r.eventTime : fallbackTime,
     eventType: str(r.eventType),
     awsRegion: str(r.awsRegion),
     sourceIp: str(r.sourceIPAddress),
@@ -101,7 +149,9 @@ export function parseCloudTrailRecord(message: string): RootEvent | SkipReason {
     sessionCreationDate: str(obj(sessionContext.attributes).creationDate),
     mfaAuthenticated: str(obj(sessionContext.attributes).mfaAuthenticated),
     consoleLoginResult: str(response.ConsoleLogin),
-    mfaUsed: str(obj(r.additionalEventData).MFAUsed),
+    mfaUsed: yesNo(str(obj(r.additionalEventData).MFAUsed)),
+    passwordUpdatedResult: str(response.PasswordUpdated),
+    requestUserName: str(request.userName),
     targetAccountId: isAssumeRoot ? accountOf(str(request.targetPrincipal)) : '',
     taskPolicyArn: isAssumeRoot ? str(obj(request.taskPolicyArn).arn) : '',
     issuedAccessKeyId: isAssumeRoot ? str(obj(response.credentials).accessKeyId) : '',

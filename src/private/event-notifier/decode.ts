@@ -79,3 +79,50 @@ export function decodeSubscriptionEvent(event: unknown): { payload: Subscription
     droppedLogEvents: rawEvents.length - logEvents.length,
   };
 }
+
+/** The detail-types CloudTrail sends to EventBridge (the detail is the CloudTrail record). */
+export const CLOUDTRAIL_DETAIL_TYPES: readonly string[] = [
+  'AWS API Call via CloudTrail',
+  'AWS Console Sign In via CloudTrail',
+  'AWS Console Action via CloudTrail',
+  'AWS Service Event via CloudTrail',
+];
+
+/** An EventBridge event as EventBridge sends it to a Lambda target. */
+export interface EventBridgeEnvelope {
+  readonly id: string;
+  readonly detailType: string;
+  readonly source: string;
+  readonly account: string;
+  readonly time: string;
+  readonly region: string;
+  readonly detail: unknown;
+}
+
+/** Whether the invocation event is an EventBridge event (it has `detail-type` and `detail`), not a subscription delivery. */
+export function isEventBridgeEvent(event: unknown): boolean {
+  return typeof event === 'object' && event !== null && !Array.isArray(event)
+    && 'detail-type' in event && 'detail' in event && !('awslogs' in event);
+}
+
+/**
+ * Decodes an EventBridge event (`{version, id, detail-type, source, account, time, region,
+ * resources, detail}`); throws a PayloadError when it is not a CloudTrail event.
+ */
+export function decodeEventBridgeEvent(event: unknown): EventBridgeEnvelope {
+  const e = event as Record<string, unknown>;
+  const detailType = typeof e['detail-type'] === 'string' ? e['detail-type'] : '';
+  if (!CLOUDTRAIL_DETAIL_TYPES.includes(detailType)) {
+    throw new PayloadError(`the EventBridge event's detail-type is not one of CloudTrail's (${CLOUDTRAIL_DETAIL_TYPES.join(', ')})`);
+  }
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  return {
+    id: str(e.id),
+    detailType,
+    source: str(e.source),
+    account: str(e.account),
+    time: str(e.time),
+    region: str(e.region),
+    detail: e.detail,
+  };
+}

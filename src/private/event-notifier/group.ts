@@ -7,10 +7,28 @@ export interface ClassifiedEvent {
   readonly kind: RootUseKind;
 }
 
-/** The events of one root session in one account, within one delivery batch. */
+/** What is known of the AssumeRoot call that opened a session (from its record, or remembered). */
+export interface AssumeRootInfo {
+  readonly callerArn: string;
+  readonly callerAccountId: string;
+  readonly taskPolicyArn: string;
+  readonly targetAccountId: string;
+  readonly issuedAccessKeyId: string;
+  readonly eventId: string;
+  readonly eventTime: string;
+}
+
+/** The events of one root session in one account, within one delivery. */
 export interface EventGroup {
   /** The account whose root user is used (for an AssumeRoot call: the target member account). */
   readonly accountId: string;
+  /**
+   * The session, stable across deliveries: `key:<access key ID>` (a root access key, console or
+   * AssumeRoot session credentials), `login:<event ID>` (a successful console sign-in),
+   * `ip:<source IP>` (failed sign-ins, password recovery) or `assume-root:<event ID>` (a call
+   * that opened no session).
+   */
+  readonly sessionKey: string;
   /** The session's access keys (root access key, console or AssumeRoot session credentials). */
   readonly accessKeys: string[];
   /** For sign-in activity without an access key: the source IP it came from; '' otherwise. */
@@ -19,78 +37,134 @@ export interface EventGroup {
   readonly events: ClassifiedEvent[];
   /** The most alarming kind in the group (KIND_PRIORITY). */
   readonly headlineKind: RootUseKind;
-  /** The AssumeRoot call that opened this session, when it is in the batch. */
+  /** The AssumeRoot call that opened this session, when it is in the delivery. */
   readonly assumeRootCall?: RootEvent;
+  /** The AssumeRoot call's data, from the delivery or remembered from an earlier one. */
+  readonly assumeRoot?: AssumeRootInfo;
+}
+
+/** The events of one session in a delivery, before classification. */
+export interface SessionDraft {
+  readonly accountId: string;
+  readonly sessionKey: string;
+  readonly accessKeys: string[];
+  readonly signInIp: string;
+  readonly events: RootEvent[];
 }
 
 /** How far after a successful root ConsoleLogin a console session's credentials may be issued. */
 export const CONSOLE_SESSION_WINDOW_SECONDS = 300;
 
 const isAssumeRoot = (e: RootEvent) => e.eventSource === 'sts.amazonaws.com' && e.eventName === 'AssumeRoot';
+const isSuccessfulLogin = (e: RootEvent) => e.eventSource === 'signin.amazonaws.com' && e.eventName === 'ConsoleLogin'
+  && e.consoleLoginResult !== 'Failure' && e.errorCode === '' && e.errorMessage === '';
 
 /**
  * The root session an event belongs to, as far as one record can tell:
  * - an `AssumeRoot` call belongs to the session it opens: its target member account and the
  *   access key it issued (responseElements.credentials.accessKeyId), which is the accessKeyId of
  *   every action of that session in the member account (IAM User Guide, "Track privileged tasks
- *   in AWS CloudTrail"), so the call and its actions form one group; a failed call (no key) is
- *   a group of its own (keyed by its event ID);
+ *   in AWS CloudTrail"); a failed call (no key) is a session of its own (keyed by its event ID);
  * - any other event with an access key (root access key AKIA..., console or AssumeRoot session
  *   credentials ASIA...) belongs to that key: one key is one session;
- * - events without a key (ConsoleLogin, password recovery) belong to the account's sign-in
- *   activity from that source IP.
+ * - a successful console sign-in opens a session of its own (keyed by its event ID: a sign-in
+ *   record has no access key, and two sign-ins are two sessions);
+ * - other events without a key (failed sign-ins, password recovery) belong to the account's
+ *   sign-in activity from that source IP.
  * Keys are compared within the account, so the same value in two accounts never merges.
  */
 export function sessionOf(e: RootEvent): { accountId: string; key: string; accessKey: string; signInIp: string } {
   if (isAssumeRoot(e)) {
     const accountId = e.targetAccountId || e.accountId;
-    return e.issuedAccessKeyId
+    return e.issuedAccessKeyId && e.errorCode === ''
       ? { accountId, key: `key:${e.issuedAccessKeyId}`, accessKey: e.issuedAccessKeyId, signInIp: '' }
       : { accountId, key: `assume-root:${e.eventId}`, accessKey: '', signInIp: '' };
   }
   if (e.accessKeyId !== '') return { accountId: e.accountId, key: `key:${e.accessKeyId}`, accessKey: e.accessKeyId, signInIp: '' };
+  if (isSuccessfulLogin(e) && e.eventId !== '') return { accountId: e.accountId, key: `login:${e.eventId}`, accessKey: '', signInIp: e.sourceIp };
   return { accountId: e.accountId, key: `ip:${e.sourceIp}`, accessKey: '', signInIp: e.sourceIp };
 }
 
 interface Draft {
   accountId: string;
+  sessionKey: string;
   accessKeys: string[];
   signInIp: string;
   events: RootEvent[];
 }
 
+/** The AssumeRoot data of a call record. */
+export function assumeRootInfo(call: RootEvent): AssumeRootInfo {
+  return {
+    callerArn: call.identityArn,
+    callerAccountId: call.accountId,
+    taskPolicyArn: call.taskPolicyArn,
+    targetAccountId: call.targetAccountId,
+    issuedAccessKeyId: call.issuedAccessKeyId,
+    eventId: call.eventId,
+    eventTime: call.eventTime,
+  };
+}
+
 /**
- * Groups a batch's events by (account, root session); groups come in the order of their first
- * event in the batch. A console session's actions (temporary ASIA... credentials, no AssumeRoot)
- * join the sign-in group of the successful root ConsoleLogin they follow: same account, same
- * source IP, credentials issued within CONSOLE_SESSION_WINDOW_SECONDS after the sign-in. A
- * CloudTrail record does not link a console session to its ConsoleLogin; this is the closest
- * evidence it carries, and it errs on the side of two messages rather than a wrong merge.
+ * Splits a delivery's events into sessions (account, session key), in the order of their first
+ * event. A console session's actions (temporary ASIA... credentials, no AssumeRoot) join the
+ * sign-in session of the successful root ConsoleLogin they follow: same account, same source IP,
+ * credentials issued within CONSOLE_SESSION_WINDOW_SECONDS after the sign-in. A CloudTrail
+ * record does not link a console session to its ConsoleLogin; this is the closest evidence it
+ * carries, and it errs on the side of two messages rather than a wrong merge.
  */
-export function groupEvents(events: readonly RootEvent[]): EventGroup[] {
+export function sessionDrafts(events: readonly RootEvent[]): SessionDraft[] {
   const drafts = new Map<string, Draft>();
   for (const e of events) {
     const s = sessionOf(e);
     const k = `${s.accountId}|${s.key}`;
     let d = drafts.get(k);
     if (!d) {
-      d = { accountId: s.accountId, accessKeys: s.accessKey ? [s.accessKey] : [], signInIp: s.signInIp, events: [] };
+      d = { accountId: s.accountId, sessionKey: s.key, accessKeys: s.accessKey ? [s.accessKey] : [], signInIp: s.signInIp, events: [] };
       drafts.set(k, d);
     }
     d.events.push(e);
   }
   mergeConsoleSessions(drafts);
+  return [...drafts.values()];
+}
 
-  const groups: EventGroup[] = [];
-  for (const d of drafts.values()) {
-    const assumeRootCall = d.events.find(isAssumeRoot);
-    const inSession = assumeRootCall !== undefined && assumeRootCall.issuedAccessKeyId !== '';
-    const sorted = [...d.events].sort((a, b) => compareTime(a.eventTime, b.eventTime));
-    const classified = sorted.map((event) => ({ event, kind: classify(event, inSession) }));
-    const headlineKind = KIND_PRIORITY.find((k) => classified.some((c) => c.kind === k)) ?? 'root-api-call';
-    groups.push({ accountId: d.accountId, accessKeys: d.accessKeys, signInIp: d.signInIp, events: classified, headlineKind, assumeRootCall });
-  }
-  return groups;
+/**
+ * Classifies a session's events. `remembered` is the AssumeRoot call of the session when an
+ * earlier delivery held it (the session memory); `assumedRoot` records say so themselves.
+ */
+export function classifyDraft(d: SessionDraft, remembered?: AssumeRootInfo): EventGroup {
+  const assumeRootCall = d.events.find(isAssumeRoot);
+  const callOpened = assumeRootCall !== undefined && assumeRootCall.issuedAccessKeyId !== '' && assumeRootCall.errorCode === '';
+  const assumeRoot = callOpened ? assumeRootInfo(assumeRootCall) : remembered;
+  const inSession = callOpened || remembered !== undefined;
+  const sorted = [...d.events].sort((a, b) => compareTime(a.eventTime, b.eventTime));
+  const classified = sorted.map((event) => ({ event, kind: classify(event, inSession) }));
+  const headlineKind = KIND_PRIORITY.find((k) => classified.some((c) => c.kind === k)) ?? 'root-api-call';
+  return {
+    accountId: d.accountId,
+    sessionKey: d.sessionKey,
+    accessKeys: d.accessKeys,
+    signInIp: d.signInIp,
+    events: classified,
+    headlineKind,
+    assumeRootCall,
+    assumeRoot,
+  };
+}
+
+/**
+ * Whether the group holds actions of a centralized root access session (its call remembered, or in
+ * the delivery with them, or the records flagged); a group of the call alone is "AssumeRoot call".
+ */
+export function isAssumeRootSession(g: EventGroup): boolean {
+  return g.events.some((e) => e.kind === 'assume-root-session-action');
+}
+
+/** Groups a delivery's events by (account, root session), classified with what the delivery holds. */
+export function groupEvents(events: readonly RootEvent[]): EventGroup[] {
+  return sessionDrafts(events).map((d) => classifyDraft(d));
 }
 
 function mergeConsoleSessions(drafts: Map<string, Draft>): void {
@@ -100,8 +174,9 @@ function mergeConsoleSessions(drafts: Map<string, Draft>): void {
     if (d.accessKeys.length !== 1 || !d.accessKeys[0].startsWith('ASIA') || d.events.some(isAssumeRoot)) continue;
     if (d.events.some((e) => e.identityType !== 'Root' || e.assumedRoot)) continue;
     const issued = Date.parse(d.events[0].sessionCreationDate);
+    // Only a successful sign-in opens a console session.
     if (Number.isNaN(issued)) continue;
-    const target = signIns.find(([, s]) => s.accountId === d.accountId
+    const target = signIns.find(([, s]) => s.accountId === d.accountId && s.sessionKey.startsWith('login:')
       && d.events.some((e) => e.sourceIp === s.signInIp)
       && s.events.some((e) => {
         if (e.eventName !== 'ConsoleLogin' || e.consoleLoginResult !== 'Success') return false;

@@ -1,8 +1,23 @@
 import { describeEvent, headline } from './classify';
 import { RootEvent } from './cloudtrail';
-import { EventGroup } from './group';
+import { EventGroup, isAssumeRootSession } from './group';
 import { alarmUrl, insightsString, logsInsightsUrl, shiftIso } from './links';
-import { MAX_SUBJECT_CHARS, oneLine, prefixWithinBytes, toSubjectText, truncateChars, utf8Bytes } from './text';
+import { redactRecord } from './redact';
+import { ReportedEvent, ReportedVia } from './session-store';
+import { chatCode, chatWord, MAX_SUBJECT_CHARS, oneLine, prefixWithinBytes, safeBody, toSubjectText, truncateChars, utf8Bytes } from './text';
+
+/** What the session memory knew before this message: it continues a session already reported. */
+export interface Continuation {
+  /** When the session was first reported (ms since the epoch). */
+  readonly firstReportedAt: number;
+  readonly via: ReportedVia;
+  /** Events reported before this message. */
+  readonly eventsSoFar: number;
+  /** The latest of them, oldest first. */
+  readonly earlier: readonly ReportedEvent[];
+  /** This message holds the session's AssumeRoot call, and the earlier events were its actions. */
+  readonly callArrivedLate: boolean;
+}
 
 /** Where the events came from and where links point. */
 export interface RenderContext {
@@ -16,6 +31,27 @@ export interface RenderContext {
   readonly logGroupName: string;
   /** The root-usage alarm's name; no alarm link when empty. */
   readonly alarmName: string;
+  /** The chat thread of the session (threadIdFor); one per session, never shared. */
+  readonly threadId?: string;
+  /** Set when the session was reported before. */
+  readonly continuation?: Continuation;
+}
+
+/** `HH:MM UTC` of a time in ms. */
+export function hhmm(ms: number): string {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? '--:-- UTC' : `${d.toISOString().slice(11, 16)} UTC`;
+}
+
+/** "first reported at 10:05 UTC" / "first reported in real time at 10:05 UTC". */
+export function firstReported(c: Continuation): string {
+  return `first reported${c.via === 'realtime' ? ' in real time' : ''} at ${hhmm(c.firstReportedAt)}`;
+}
+
+/** An account name in a subject, or '' when it has no ASCII letter left (then the ID alone). */
+export function subjectName(name: string | undefined): string {
+  const n = name ? toSubjectText(name) : '';
+  return /[A-Za-z]/.test(n) ? n : '';
 }
 
 /** Bounds of one message. */
@@ -72,7 +108,15 @@ export interface ChatNotification {
 }
 
 function accountLabel(id: string, name: string | undefined): string {
-  return name ? `${id} (${oneLine(name, 200)})` : id;
+  const n = name ? oneLine(name, 200) : '';
+  return n !== '' ? `${oneLine(id, 20)} (${n})` : oneLine(id, 20);
+}
+
+/** The account for chat: the ID (digits only) and the name reduced to letters, digits, spaces and hyphens. */
+function chatAccount(id: string, name: string | undefined): string {
+  const digits = id.replace(/[^0-9]/g, '').slice(0, 12) || 'unknown';
+  const n = name ? truncateChars(chatWord(name), 60) : '';
+  return n !== '' ? `${digits} ${n}` : digits;
 }
 
 function distinct(values: Iterable<string>): string[] {
@@ -90,13 +134,12 @@ export function taskName(taskPolicyArn: string): string {
  * characters. The account name is shortened first, then dropped, so the account ID and the
  * source always fit; the whole is cut as a last resort.
  */
-export function renderSubject(group: EventGroup, accountName: string | undefined): string {
-  const hasActions = group.events.some((e) => e.kind === 'assume-root-session-action');
-  const what = headline(group.headlineKind, hasActions);
-  const call = group.assumeRootCall;
+export function renderSubject(group: EventGroup, accountName: string | undefined, continuation?: Continuation): string {
+  const what = `${headline(group.headlineKind, isAssumeRootSession(group))}${continuation ? ' continues' : ''}`;
+  const task = group.assumeRoot?.taskPolicyArn || group.assumeRootCall?.taskPolicyArn || '';
   let tail: string;
-  if (call && call.taskPolicyArn) {
-    tail = `, task ${toSubjectText(taskName(call.taskPolicyArn))}`;
+  if (task) {
+    tail = `, task ${toSubjectText(taskName(task))}`;
   } else {
     const ips = distinct(group.events.map((e) => e.event.sourceIp));
     tail = ips.length === 1 ? ` from ${toSubjectText(ips[0])}` : ips.length > 1 ? ` from ${ips.length} addresses` : '';
@@ -104,7 +147,7 @@ export function renderSubject(group: EventGroup, accountName: string | undefined
   const count = group.events.length > 1 ? ` (${group.events.length} events)` : '';
   const fixed = `${what}: ${toSubjectText(group.accountId)}`;
   const rest = `${tail}${count}`;
-  const name = accountName ? toSubjectText(accountName) : '';
+  const name = subjectName(accountName);
   const room = MAX_SUBJECT_CHARS - fixed.length - rest.length - 3; // " (" + ")"
   const namePart = name !== '' && room >= 6 ? ` (${truncateChars(name, room)})` : '';
   return truncateChars(`${fixed}${namePart}${rest}`, MAX_SUBJECT_CHARS);
@@ -124,12 +167,12 @@ const INSIGHTS_FIELDS = 'fields @timestamp, recipientAccountId, eventSource, eve
 export function sessionQuery(group: EventGroup): string {
   const clauses: string[] = [];
   if (group.accessKeys.length > 0) {
-    const keys = `[${group.accessKeys.map(insightsString).join(', ')}]`;
+    const keys = `[${group.accessKeys.slice(0, 20).map((k) => insightsString(k.slice(0, 128))).join(', ')}]`;
     clauses.push(`userIdentity.accessKeyId in ${keys} or responseElements.credentials.accessKeyId in ${keys}`);
   }
   if (group.signInIp !== '') {
-    clauses.push(`(userIdentity.type = "Root" and recipientAccountId = ${insightsString(group.accountId)}`
-      + ` and sourceIPAddress = ${insightsString(group.signInIp)})`);
+    clauses.push(`(userIdentity.type = "Root" and recipientAccountId = ${insightsString(group.accountId.slice(0, 12))}`
+      + ` and sourceIPAddress = ${insightsString(group.signInIp.slice(0, 128))})`);
   }
   if (clauses.length === 0) return eventQuery(group.events[0].event);
   return `${INSIGHTS_FIELDS}\n| filter ${clauses.join(' or ')}\n| sort @timestamp asc`;
@@ -137,16 +180,16 @@ export function sessionQuery(group: EventGroup): string {
 
 /** The Logs Insights query for one event. */
 export function eventQuery(e: RootEvent): string {
-  return `fields @timestamp, @message\n| filter eventID = ${insightsString(e.eventId)}`;
+  return `fields @timestamp, @message\n| filter eventID = ${insightsString(e.eventId.slice(0, 128))}`;
 }
 
 function field(label: string, value: string): string {
   return `   ${`${label}:`.padEnd(12)} ${value === '' ? '-' : oneLine(value)}`;
 }
 
-/** The raw event, pretty-printed, cut to `maxBytes` UTF-8 bytes with a note saying so. */
+/** The raw event, secrets redacted, pretty-printed, cut to `maxBytes` UTF-8 bytes with a note saying so. */
 export function rawEventText(e: RootEvent, maxBytes: number): string {
-  const pretty = JSON.stringify(e.raw, null, 2);
+  const pretty = JSON.stringify(redactRecord(e.raw), null, 2);
   const total = utf8Bytes(pretty);
   if (total <= maxBytes) return pretty;
   const cut = prefixWithinBytes(pretty, maxBytes);
@@ -155,9 +198,10 @@ export function rawEventText(e: RootEvent, maxBytes: number): string {
 
 /** Renders one group as subject, email text and chat notification, within `limits`. */
 export function renderGroup(group: EventGroup, ctx: RenderContext, limits: RenderLimits = DEFAULT_LIMITS): RenderedMessage {
-  const subject = renderSubject(group, ctx.accountName);
-  const hasActions = group.events.some((e) => e.kind === 'assume-root-session-action');
-  const what = headline(group.headlineKind, hasActions);
+  const c = ctx.continuation;
+  const subject = renderSubject(group, ctx.accountName, c);
+  const inSession = isAssumeRootSession(group);
+  const what = headline(group.headlineKind, inSession);
   const listed = group.events.slice(0, limits.maxEvents);
   const more = group.events.length - listed.length;
   const first = group.events.find((e) => e.kind === group.headlineKind) ?? group.events[0];
@@ -167,38 +211,60 @@ export function renderGroup(group: EventGroup, ctx: RenderContext, limits: Rende
   const eventLink = logsInsightsUrl({ region: ctx.region, logGroupName: ctx.logGroupName, query: eventQuery(first.event), ...eventWindow });
   const alarmLink = ctx.alarmName !== '' ? alarmUrl(ctx.region, ctx.alarmName) : '';
   const account = accountLabel(group.accountId, ctx.accountName);
-  const call = group.assumeRootCall;
+  const call = group.assumeRoot;
+  const temporary = !inSession && group.accessKeys.some((k) => k.startsWith('ASIA')) && group.signInIp === '';
 
   const lines: string[] = [];
-  lines.push(`${what} in AWS account ${account}`, '');
+  if (c) {
+    lines.push(`${what} continues in AWS account ${account}: ${firstReported(c)}, ${c.eventsSoFar} event${c.eventsSoFar === 1 ? '' : 's'} so far`, '');
+  } else {
+    lines.push(`${what} in AWS account ${account}`, '');
+  }
   lines.push(`Account:     ${account}`);
   lines.push(`What:        ${describeEvent(first.event, first.kind)}`);
   lines.push(`Events:      ${group.events.length} in this delivery${more > 0 ? ` (first ${listed.length} listed)` : ''}`);
+  if (c) lines.push(`Session:     ${firstReported(c)}; ${c.eventsSoFar} event${c.eventsSoFar === 1 ? '' : 's'} reported before this message`);
   lines.push(`First event: ${group.events[0].event.eventTime || '-'}`);
   lines.push(`Last event:  ${group.events[group.events.length - 1].event.eventTime || '-'}`);
   lines.push(`Source IPs:  ${distinct(group.events.map((e) => e.event.sourceIp)).slice(0, 5).map((ip) => oneLine(ip, 100)).join(', ') || '-'}`);
   if (call) {
     lines.push('');
     lines.push('Centralized root access session:');
-    lines.push(`   Opened by:    ${oneLine(call.identityArn) || '-'}`);
-    lines.push(`   From account: ${accountLabel(call.accountId, ctx.callerAccountName)}`);
+    lines.push(`   Opened by:    ${oneLine(call.callerArn) || '-'}`);
+    lines.push(`   From account: ${accountLabel(call.callerAccountId, ctx.callerAccountName)}`);
     lines.push(`   Task policy:  ${oneLine(call.taskPolicyArn) || '-'}`);
+    lines.push(`   Target:       ${oneLine(call.targetAccountId) || '-'}`);
     lines.push(`   Session key:  ${oneLine(call.issuedAccessKeyId) || '-'}`);
-  } else if (hasActions) {
+    lines.push(`   Opened at:    ${oneLine(call.eventTime) || '-'}`);
+  } else if (inSession) {
     lines.push('');
-    lines.push('Centralized root access session: the AssumeRoot call that opened it is not in this delivery;');
+    lines.push('Centralized root access session: the AssumeRoot call that opened it has not arrived yet;');
     lines.push('find it in the management (or delegated administrator) account by this session\'s access key.');
+  } else if (temporary) {
+    lines.push('');
+    lines.push('Temporary credentials (ASIA...): this may be a centralized root access session, opened with sts:AssumeRoot');
+    lines.push('from the management or a delegated administrator account, or a console session. If its AssumeRoot call');
+    lines.push('arrives later, that message says so and lists these events.');
+  }
+  if (c && c.callArrivedLate && c.earlier.length > 0) {
+    lines.push('');
+    lines.push(`Already reported before this call arrived: ${c.eventsSoFar} event${c.eventsSoFar === 1 ? '' : 's'} of this session (they were its actions):`);
+    for (const r of c.earlier) lines.push(`   ${oneLine(r.time, 40) || '-'}  ${oneLine(r.name, 128) || '-'}  (event ${oneLine(r.id, 100) || '-'})`);
+    if (c.eventsSoFar > c.earlier.length) lines.push(`   ... and ${c.eventsSoFar - c.earlier.length} earlier`);
+  } else if (c && c.earlier.length > 0) {
+    lines.push('');
+    lines.push(`Reported before (latest ${c.earlier.length} of ${c.eventsSoFar}): ${c.earlier.map((e) => `${oneLine(e.name, 128)} ${oneLine(e.time, 40)}`).join(', ')}`);
   }
   lines.push('', 'Events (UTC):');
-  listed.forEach((c, i) => {
-    const e = c.event;
-    lines.push(`${i + 1}. ${oneLine(e.eventName, 200)} (${oneLine(e.eventSource, 200)}): ${describeEvent(e, c.kind)}`);
+  listed.forEach((ce, i) => {
+    const e = ce.event;
+    lines.push(`${i + 1}. ${oneLine(e.eventName, 200)} (${oneLine(e.eventSource, 200)}): ${describeEvent(e, ce.kind)}`);
     lines.push(field('Time', e.eventTime));
     lines.push(field('Region', e.awsRegion));
     lines.push(field('Source IP', e.sourceIp));
     lines.push(field('User agent', e.userAgent));
     if (e.errorCode !== '' || e.errorMessage !== '') lines.push(field('Error', [e.errorCode, e.errorMessage].filter((s) => s !== '').join(': ')));
-    if (c.kind === 'assume-root-call') {
+    if (ce.kind === 'assume-root-call' || ce.kind === 'assume-root-denied') {
       lines.push(field('Caller', e.identityArn));
       lines.push(field('Target', e.targetAccountId));
       lines.push(field('Task policy', e.taskPolicyArn));
@@ -212,40 +278,37 @@ export function renderGroup(group: EventGroup, ctx: RenderContext, limits: Rende
   if (alarmLink) lines.push(`Alarm: ${alarmLink}`);
   lines.push('', `Raw event ${oneLine(first.event.eventId, 100)}:`, rawEventText(first.event, limits.rawEventBytes));
   lines.push('', `Sent by the root-usage event notifier (cdk-root-usage-alarm) for log group ${oneLine(ctx.logGroupName, 512)} in ${ctx.region}.`);
-  const email = lines.join('\n');
+  const email = safeBody(lines.join('\n'));
 
-  const chat = renderChat(group, limits, { subject, what, account, sessionLink, eventLink, alarmLink });
+  const chat = renderChat(group, limits, ctx, { what, sessionLink, eventLink, alarmLink });
   const message = JSON.stringify({ default: JSON.stringify(chat), email });
   return { subject, email, chat, message };
 }
 
-/**
- * A value from a record or an account name, made inert for client-markdown: no backtick to break
- * out of inline code, no `<` / `>` (Slack reads `<!channel>`, `<@U123>` and `<url|text>` as
- * mentions and links), no `&` entities.
- */
-export function md(s: string): string {
-  return s.replace(/`/g, "'").replace(/</g, '‹').replace(/>/g, '›').replace(/&/g, '+');
-}
-
 function renderChat(
-  group: EventGroup, limits: RenderLimits,
-  r: { subject: string; what: string; account: string; sessionLink: string; eventLink: string; alarmLink: string },
+  group: EventGroup, limits: RenderLimits, ctx: RenderContext,
+  r: { what: string; sessionLink: string; eventLink: string; alarmLink: string },
 ): ChatNotification {
-  const call = group.assumeRootCall;
+  const call = group.assumeRoot;
+  const c = ctx.continuation;
+  const account = chatAccount(group.accountId, ctx.accountName);
+  // Title and summary: fixed words, the account ID, the name reduced to a safe alphabet, numbers.
+  const title = `${r.what}${c ? ' continues' : ''}: ${account}${group.events.length > 1 ? ` (${group.events.length} events)` : ''}`;
   const head: string[] = [];
-  head.push(`*Account:* ${md(r.account)}`);
+  head.push(`*Account:* ${account}`);
   head.push(`*Events:* ${group.events.length} in this delivery`);
+  if (c) head.push(`*Continues:* ${firstReported(c)}, ${c.eventsSoFar} event${c.eventsSoFar === 1 ? '' : 's'} so far`);
   if (call) {
-    head.push(`*Opened by:* \`${md(oneLine(call.identityArn, 300))}\``);
-    head.push(`*Task policy:* \`${md(oneLine(call.taskPolicyArn, 300))}\``);
+    head.push(`*Opened by:* \`${chatCode(call.callerArn)}\` in ${chatAccount(call.callerAccountId, ctx.callerAccountName)}`);
+    head.push(`*Task policy:* \`${chatCode(call.taskPolicyArn)}\``);
   }
+  if (c && c.callArrivedLate) head.push(`*Already reported:* ${c.eventsSoFar} earlier event${c.eventsSoFar === 1 ? '' : 's'} were this session's actions`);
   const eventLines: string[] = [];
   const listed = group.events.slice(0, limits.maxChatEvents);
-  for (const c of listed) {
-    const e = c.event;
-    const err = e.errorCode !== '' ? ` error \`${md(oneLine(e.errorCode, 100))}\`` : '';
-    eventLines.push(`• \`${md(oneLine(e.eventTime, 40))}\` \`${md(oneLine(e.eventName, 100))}\` (${md(oneLine(e.eventSource, 100))}) in ${md(oneLine(e.awsRegion, 30))} from \`${md(oneLine(e.sourceIp, 100))}\`${err}: ${md(describeEvent(e, c.kind))}`);
+  for (const ce of listed) {
+    const e = ce.event;
+    const err = e.errorCode !== '' ? ` error \`${chatCode(e.errorCode, 100)}\`` : '';
+    eventLines.push(`• \`${chatCode(e.eventTime, 40)}\` \`${chatCode(e.eventName, 100)}\` \`${chatCode(e.eventSource, 100)}\` in \`${chatCode(e.awsRegion, 30)}\` from \`${chatCode(e.sourceIp, 100)}\`${err}: ${describeEvent(e, ce.kind)}`);
   }
   let description = `${head.join('\n')}\n${eventLines.join('\n')}`;
   const more = group.events.length - listed.length;
@@ -266,23 +329,68 @@ function renderChat(
   ];
   if (r.alarmLink) nextSteps.push(`Root-usage alarm: ${r.alarmLink}`);
   nextSteps.push('Confirm with the account owner that this root use was expected; if not, follow your incident response runbook.');
+  const threadId = ctx.threadId ?? `root-usage-${group.accountId.replace(/[^0-9]/g, '')}`;
   return {
     version: '1.0',
     source: 'custom',
-    id: truncateChars(`${group.accountId}-${group.events[0].event.eventId}`, 128),
+    id: truncateChars(`${group.accountId}-${group.events[0].event.eventId}`.replace(/[^A-Za-z0-9-]/g, ''), 128),
     content: {
       textType: 'client-markdown',
-      title: `:rotating_light: ${md(r.subject)}`,
+      title: `:rotating_light: ${truncateChars(title, 200)}`,
       description,
       nextSteps,
-      keywords: distinct(['root-usage', group.headlineKind, group.accountId]),
+      keywords: distinct(['root-usage', group.headlineKind, group.accountId.replace(/[^0-9]/g, '')]),
     },
     metadata: {
-      threadId: truncateChars(`root-usage-${group.accountId}-${group.accessKeys[0] ?? group.signInIp ?? group.events[0].event.eventId}`, 128),
-      summary: md(r.subject),
+      threadId: truncateChars(threadId.replace(/[^A-Za-z0-9-]/g, ''), 128),
+      summary: truncateChars(title, 200),
       eventType: 'RootUsage',
     },
   };
+}
+
+/**
+ * The minimal message of a group that could not be rendered (a record nested too deep, an
+ * impossible time, anything): fixed words, the account, the kind, the event IDs and a Logs
+ * Insights link that finds them. Bounded whatever the input.
+ */
+export function renderFallback(group: EventGroup, ctx: RenderContext, nowMs: number): RenderedMessage {
+  const accountId = group.accountId.replace(/[^0-9]/g, '').slice(0, 12) || 'unknown';
+  const ids = group.events.map((e) => e.event.eventId.replace(/[^A-Za-z0-9-]/g, '').slice(0, 64)).filter((id) => id !== '').slice(0, 50);
+  const what = headline(group.headlineKind, isAssumeRootSession(group));
+  const subject = truncateChars(`${what}${ctx.continuation ? ' continues' : ''}: ${accountId} (details could not be rendered)`, MAX_SUBJECT_CHARS);
+  const now = new Date(Number.isFinite(nowMs) ? nowMs : 0).toISOString();
+  const query = ids.length > 0
+    ? `fields @timestamp, @message\n| filter eventID in [${ids.map(insightsString).join(', ')}]`
+    : `fields @timestamp, @message\n| filter recipientAccountId = ${insightsString(accountId)}`;
+  const link = logsInsightsUrl({ region: ctx.region.replace(/[^a-z0-9-]/g, ''), logGroupName: ctx.logGroupName, query, start: shiftIso(now, -24 * 60), end: shiftIso(now, 5) });
+  const email = safeBody([
+    `${what} in AWS account ${accountId}`,
+    '',
+    'The details of these events could not be rendered (see the function\'s log for why); here is what is certain.',
+    `Account:     ${accountId}`,
+    `Kind:        ${group.headlineKind}`,
+    `Events:      ${group.events.length}`,
+    `Event IDs:   ${ids.join(', ') || '-'}${group.events.length > ids.length ? ' ...' : ''}`,
+    `Logs Insights, these events (last 24 hours): ${link}`,
+  ].join('\n'));
+  const chat: ChatNotification = {
+    version: '1.0',
+    source: 'custom',
+    content: {
+      textType: 'client-markdown',
+      title: `:rotating_light: ${what}: ${accountId}`,
+      description: `*Account:* ${accountId}\n*Events:* ${group.events.length}\nThe details could not be rendered: see the email or the Logs Insights link.`,
+      nextSteps: [`Query these events in CloudWatch Logs Insights: ${link}`],
+      keywords: ['root-usage', group.headlineKind, accountId],
+    },
+    metadata: {
+      threadId: truncateChars((ctx.threadId ?? `root-usage-${accountId}`).replace(/[^A-Za-z0-9-]/g, ''), 128),
+      summary: `${what}: ${accountId}`,
+      eventType: 'RootUsage',
+    },
+  };
+  return { subject, email, chat, message: JSON.stringify({ default: JSON.stringify(chat), email }) };
 }
 
 /**
@@ -304,7 +412,12 @@ export function renderWithinLimit(group: EventGroup, ctx: RenderContext, limits:
         maxChatEvents: Math.max(1, Math.floor(current.maxChatEvents / 2)),
       };
     } else {
-      return rendered; // one event, 512 bytes of raw JSON and 1,000-character fields: cannot exceed the limit
+      // One event, 512 bytes of raw JSON, fields of at most 1,000 characters: this fits; if it
+      // does not, something unforeseen is that large, and the caller sends the fallback message.
+      if (utf8Bytes(rendered.message) + utf8Bytes(rendered.subject) > MAX_MESSAGE_BYTES) {
+        throw new Error(`the message is ${utf8Bytes(rendered.message)} bytes even at its smallest`);
+      }
+      return rendered;
     }
   }
 }

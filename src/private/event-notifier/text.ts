@@ -1,4 +1,22 @@
-/** Text helpers: subject sanitizing, byte-bounded truncation. */
+/** Text helpers: subject sanitizing, byte-bounded truncation, invisible and control characters out. */
+
+/**
+ * Characters that must never reach a reader: C0 and C1 controls (a line break is added by the
+ * renderer, never taken from a value), DEL, bidirectional overrides and isolates (they reorder
+ * what is shown: "Trojan Source"), zero-width and other invisible format characters, line and
+ * paragraph separators, the replacement and object characters, and unpaired surrogates.
+ */
+export const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffc]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Every unsafe character (UNSAFE_CHARS) of a value becomes a space. */
+export function visibleText(s: string): string {
+  return s.replace(UNSAFE_CHARS, ' ');
+}
+
+/** A whole body: unsafe characters out, line breaks kept (the renderer's own). */
+export function safeBody(s: string): string {
+  return s.split('\n').map(visibleText).join('\n');
+}
 
 /** SNS's limit: a subject is under 100 characters, ASCII, no line breaks or control characters. */
 export const MAX_SUBJECT_CHARS = 99;
@@ -46,7 +64,29 @@ export function prefixWithinBytes(s: string, maxBytes: number): string {
   return s.slice(0, i);
 }
 
-/** One line of free text for a message body: control characters out, length bounded. */
+/** One line of free text for a message body: control and invisible characters out, length bounded. */
 export function oneLine(s: string, max = 1000): string {
-  return truncateChars(s.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim(), max);
+  return truncateChars(visibleText(s).replace(/ {2,}/g, ' ').trim(), max);
+}
+
+/**
+ * Chat plain text (titles, summaries, anything outside a code span): only ASCII letters, digits,
+ * space and `-`. Nothing left can start a mention (`@`, `<`), a link (`:`, `/`, `.`, `[`), an
+ * emoji code (`:`) or formatting (`*`, `_`, `~`, `` ` ``, `>`, `#`, `|`).
+ */
+export function chatWord(s: string): string {
+  return toSubjectText(s).replace(/[^A-Za-z0-9 -]/g, ' ').replace(/ {2,}/g, ' ').trim();
+}
+
+/**
+ * Chat text inside a code span: printable ASCII only, no backtick (it would end the span), none
+ * of `<>&@|*_~[]()!#\\` (mentions, links and formatting of the chat platforms, in case a client
+ * renders inside code; with `_` gone no emoji code of a chat platform can be spelled except
+ * single-word ones, which no platform renders inside code), `://` broken so that no client turns
+ * it into a link; bounded. ARNs (`arn:aws:iam::aws:policy/...`) stay readable.
+ */
+export function chatCode(s: string, max = 300): string {
+  const ascii = toSubjectText(s).replace(/[`<>&@|*_~[\]()!#\\]/g, '?');
+  const unlinked = ascii.replace(/:\/\//g, ': //').replace(/\bwww\./gi, 'www?');
+  return truncateChars(unlinked, max) || '-';
 }
