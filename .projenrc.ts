@@ -1,6 +1,7 @@
 import { awscdk, DependencyType, javascript, ReleasableCommits } from 'projen';
 import { addComplianceTests } from './projenrc/compliance';
 import { addConsumerTests } from './projenrc/consumers';
+import { addReadmeTests } from './projenrc/readme';
 import { addReleaseTooling, releaseSetupSteps, upgradeOptions } from './projenrc/release';
 
 // ---------------------------------------------------------------------------------------------
@@ -264,5 +265,6 @@ project.addTask('bench:event-notifier', {
 
 addComplianceTests(project, testAll);
 addConsumerTests(project, testAll, CLOUD_ASSEMBLY_SCHEMA_FOR_GO);
+addReadmeTests(project, testAll);
 addReleaseTooling(project, { testAll, env: AWS_SAFE_ENV });
 project.synth();
