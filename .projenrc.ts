@@ -1,7 +1,7 @@
 import { awscdk, DependencyType, javascript, ReleasableCommits } from 'projen';
 import { addComplianceTests } from './projenrc/compliance';
 import { addConsumerTests } from './projenrc/consumers';
-import { addReadmeTests } from './projenrc/readme';
+import { addReadmeTests, addRosettaExtract } from './projenrc/readme';
 import { addReleaseTooling, releaseSetupSteps, upgradeOptions } from './projenrc/release';
 
 // ---------------------------------------------------------------------------------------------
@@ -216,8 +216,8 @@ for (const [name, value] of Object.entries(AWS_SAFE_ENV)) {
 // jsii's advice to pin the dev dependency to the peer minimum does not apply.
 project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warnings=metadata/missing-dev-dependency');
 
-// The README's TypeScript examples must compile (fixtures in rosetta/); docgen uses the tablet.
-project.postCompileTask.exec('jsii-rosetta extract --strict');
+// The TypeScript examples of the README and of docs/ must compile (fixtures in rosetta/).
+addRosettaExtract(project);
 project.gitignore.addPatterns('.jsii.tabl.json');
 
 // esbuild (the Lambda bundler) ships its binary as an optional platform package and checks it in

@@ -53,6 +53,10 @@ test.each(typescript.map((f) => [f.line, f]))('README TypeScript snippet at line
   expect(snippet.didCompile).toBe(true);
   for (const language of LANGUAGES) {
     expect(snippet.translations[language]?.source?.length ?? 0).toBeGreaterThan(0);
+    // rosetta repeats a comment that stands right before an expression statement (`new X(...);`)
+    // in Java and Go: keep such comments in the prose
+    const lines: string[] = snippet.translations[language].source.split('\n');
+    expect(lines.filter((l, i) => i > 0 && l === lines[i - 1] && /^\s*(\/\/|#)/.test(l))).toEqual([]);
   }
 });
 

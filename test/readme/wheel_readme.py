@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Runs every Python block of the README that PyPI shows, against the wheel that shows it.
 
+(And the Python blocks of the docs/ pages: rosetta's translations of their TypeScript, which
+test/readme-docs.test.ts keeps word for word. The registries do not show those pages.)
+
 PyPI renders the long description in the wheel's METADATA: the README as jsii-pacmak wrote it,
 with each TypeScript snippet replaced by rosetta's Python translation. This script reads that
 text out of the wheel in dist/python (built by `package:python`, as a release builds it), takes
@@ -66,14 +69,22 @@ def long_description(wheel):
     return body
 
 
-def python_blocks(text):
-    """(line, code) of every ```python block, dedented (blocks may sit in list items)."""
+def python_blocks(text, where):
+    """(where and line, code) of every ```python block, dedented (blocks may sit in list items)."""
     blocks = []
     for match in FENCE.finditer(text):
         line = text.count('\n', 0, match.start()) + 1
         indent = len(match.group('indent'))
         code = ''.join(l[indent:] if l.startswith(' ' * indent) else l for l in match.group('body').splitlines(True))
-        blocks.append((line, code))
+        blocks.append((f'{where} line {line}', code))
+    return blocks
+
+
+def docs_blocks():
+    blocks = []
+    for page in sorted(glob.glob(os.path.join(ROOT, 'docs', '*.md'))):
+        with open(page, encoding='utf-8') as f:
+            blocks += python_blocks(f.read(), f'docs/{os.path.basename(page)}')
     return blocks
 
 
@@ -123,12 +134,14 @@ def numbered(code):
 
 def main():
     wheel = the_wheel()
-    blocks = python_blocks(long_description(wheel))
+    blocks = python_blocks(long_description(wheel), 'README (wheel METADATA)')
     if not blocks:
         fail(f'the README in {os.path.basename(wheel)} has no Python block')
+    readme_blocks = len(blocks)
+    blocks += docs_blocks()
     if '--list' in sys.argv:
-        for line, code in blocks:
-            print(f'--- METADATA line {line} ({kind_of(code)})\n{code}')
+        for where, code in blocks:
+            print(f'--- {where} ({kind_of(code)})\n{code}')
         return
 
     python = the_python(wheel)
@@ -156,7 +169,7 @@ def main():
             outdir = script[:-len('.py')] + '.out'
             templates = glob.glob(os.path.join(outdir, '*.template.json'))
             ok = outcomes.get(name) == 'ok' and os.path.exists(os.path.join(outdir, 'manifest.json')) and templates
-            print(f'{"ok  " if ok else "FAIL"} Python block {number} (METADATA line {line}, {kind_of(code)}): '
+            print(f'{"ok  " if ok else "FAIL"} Python block {number} ({line}, {kind_of(code)}): '
                   f'{len(templates)} template(s), {times.get(name, "?")} s')
             if not ok:
                 failures += 1
@@ -165,8 +178,8 @@ def main():
         if failures or result.returncode != 0:
             print(f'\nrunner exit code {result.returncode}\n{result.stdout}\n{result.stderr}', file=sys.stderr)
             failures = failures or 1
-    print(f'{len(blocks) - failures} of {len(blocks)} Python blocks of the README in {os.path.basename(wheel)} ran '
-          f'({time.monotonic() - started:.1f} s)')
+    print(f'{len(blocks) - failures} of {len(blocks)} Python blocks ran ({readme_blocks} of the README in '
+          f'{os.path.basename(wheel)}, {len(blocks) - readme_blocks} of docs/) in {time.monotonic() - started:.1f} s')
     if failures:
         sys.exit(1)
 
