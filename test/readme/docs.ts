@@ -24,7 +24,7 @@ export const DOCS_TABLET = path.join(DOCS_ASSEMBLY, '.jsii.tabl.json');
 export const SHOWN_LANGUAGES: Array<{ id: string; fence: string; summary: string }> = [
   { id: 'python', fence: 'python', summary: 'Python' },
   { id: 'java', fence: 'java', summary: 'Java' },
-  { id: 'go', fence: 'go', summary: 'Go (rosetta\'s translation: qualify the struct types with their package, as in consumers/go/main.go)' },
+  { id: 'go', fence: 'go', summary: 'Go (rosetta\'s translation does not compile as written: prefix struct types with their package, import github.com/aws/aws-cdk-go/awscdk/v2; consumers/go/main.go compiles)' },
 ];
 
 export const TRANSLATIONS_START = '<!-- translations:start (generated from the TypeScript above by jsii-rosetta; UPDATE_DOCS_TRANSLATIONS=1 npx jest test/readme-docs.test.ts) -->';
