@@ -2,6 +2,7 @@ import { awscdk, DependencyType, javascript, ReleasableCommits } from 'projen';
 import { addComplianceTests } from './projenrc/compliance';
 import { addConsumerTests } from './projenrc/consumers';
 import { addLocalAws } from './projenrc/local-aws';
+import { addReadmeTests, addRosettaExtract } from './projenrc/readme';
 import { addReleaseTooling, releaseSetupSteps, upgradeOptions } from './projenrc/release';
 
 // ---------------------------------------------------------------------------------------------
@@ -220,8 +221,8 @@ for (const [name, value] of Object.entries(AWS_SAFE_ENV)) {
 // jsii's advice to pin the dev dependency to the peer minimum does not apply.
 project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warnings=metadata/missing-dev-dependency');
 
-// The README's TypeScript examples must compile (fixtures in rosetta/); docgen uses the tablet.
-project.postCompileTask.exec('jsii-rosetta extract --strict');
+// The TypeScript examples of the README and of docs/ must compile (fixtures in rosetta/).
+addRosettaExtract(project);
 project.gitignore.addPatterns('.jsii.tabl.json');
 
 // esbuild (the Lambda bundler) ships its binary as an optional platform package and checks it in
@@ -270,5 +271,6 @@ project.addTask('bench:event-notifier', {
 addComplianceTests(project, testAll);
 addLocalAws(project);
 addConsumerTests(project, testAll, CLOUD_ASSEMBLY_SCHEMA_FOR_GO);
+addReadmeTests(project, testAll);
 addReleaseTooling(project, { testAll, env: AWS_SAFE_ENV });
 project.synth();

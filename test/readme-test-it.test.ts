@@ -82,6 +82,18 @@ test('every command targets the example stack\'s region, alarm, log group, patte
   expect(new Set(optionValues(testCommands, 'metric-name'))).toEqual(new Set([metric.MetricName]));
 });
 
+test('the quick start deploys the alarm the commands name, in their region', () => {
+  const quickStart = section('Quick start');
+  const [metric] = filter.Properties.MetricTransformations;
+  expect(quickStart).toContain(`region: '${REGION}'`);
+  expect(quickStart).toContain(`alarmName: '${alarm.Properties.AlarmName}'`);
+  expect(quickStart).toContain(`metricNamespace: '${metric.MetricNamespace}'`);
+  expect(quickStart).toContain("'TestNotificationCommand'");
+  expect(quickStart).toContain("'ActionHistoryCommand'");
+  expect(quickStart).not.toContain('logGroupName:'); // the default, as in the example stack
+  expect(filter.Properties.LogGroupName).toBe('aws-controltower/CloudTrailLogs');
+});
+
 test('the email subjects name the alarm', () => {
   expect(testSection).toContain(`\`ALARM: "${alarm.Properties.AlarmName}" in EU (Ireland)\``);
   expect(testSection).toContain(`\`OK: "${alarm.Properties.AlarmName}" ...\``);
