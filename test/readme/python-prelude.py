@@ -9,7 +9,7 @@ import aws_cdk.aws_kms as kms
 import aws_cdk.aws_logs as logs
 import aws_cdk.aws_sns as sns
 from constructs import Construct
-from cdk_root_usage_alarm import AlarmTopic, CisControl, CisMonitoringAlarms, EventNotifier, LogPatternAlarm, RootUsageAlarm
+from cdk_root_usage_alarm import AlarmTopic, CisControl, CisMonitoringAlarms, EventNotifier, LogPatternAlarm, RealTimeRootAlerts, RootEventForwarder, RootUsageAlarm, StackSetCallAs
 
 
 class Fixture(Stack):
