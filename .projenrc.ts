@@ -1,7 +1,7 @@
 import { awscdk, DependencyType, javascript, ReleasableCommits } from 'projen';
 import { addComplianceTests } from './projenrc/compliance';
 import { addConsumerTests } from './projenrc/consumers';
-import { addGoPackage } from './projenrc/go-package';
+import { addPackageMinimums } from './projenrc/package-minimums';
 import { addReleaseTooling, RELEASE_ENVIRONMENT, releaseSetupSteps, upgradeOptions } from './projenrc/release';
 
 // ---------------------------------------------------------------------------------------------
@@ -289,6 +289,6 @@ project.addTask('bench:event-notifier', {
 
 addComplianceTests(project, testAll);
 addConsumerTests(project, testAll, CLOUD_ASSEMBLY_SCHEMA_FOR_GO);
-addGoPackage(project, { testAll, cdkMinVersion: CDK_MIN_VERSION, constructsMinVersion: CONSTRUCTS_MIN_VERSION });
+addPackageMinimums(project, { testAll, cdkMinVersion: CDK_MIN_VERSION, constructsMinVersion: CONSTRUCTS_MIN_VERSION });
 addReleaseTooling(project, { testAll, env: AWS_SAFE_ENV });
 project.synth();

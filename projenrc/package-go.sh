@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # package:go: the Go module, generated against the peer-dependency minimums (aws-cdk-lib
 # $MIN_CDK_VERSION, constructs $MIN_CONSTRUCTS_VERSION), as the cdklabs construct libraries build
-# theirs. See projenrc/go-package.ts for why; test/go-min and consumers/go prove the result.
+# theirs. See projenrc/package-minimums.ts for why; test/go-min and consumers/go prove the result.
 # Usage: MIN_CDK_VERSION=2.93.0 MIN_CONSTRUCTS_VERSION=10.0.5 projenrc/package-go.sh
 #
 # 1. aws-cdk-lib and constructs at the minimums go into .tmp/go-package/node_modules (once;

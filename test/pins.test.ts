@@ -81,7 +81,7 @@ test('test:go-min compiles the Go module against the aws-cdk-go of the peer mini
   // WHEN
   const required = goMinMod.match(/^\s*github\.com\/aws\/aws-cdk-go\/awscdk\/v2\s+v(\S+)$/m)?.[1];
 
-  // THEN: the Go module is generated against the peer minimum (projenrc/go-package.ts), and
+  // THEN: the Go module is generated against the peer minimum (projenrc/package-minimums.ts), and
   // test/go-min proves that it compiles there; the Go consumer proves the dev version.
   expect(peer).toBe(`^${required}`);
   expect(goMinMod).toContain('replace github.com/cdk-root-usage-alarm/cdk-root-usage-alarm-go/cdkrootusagealarm => ../../dist/go/cdkrootusagealarm');

@@ -7,6 +7,7 @@
  * test:package-minimums` runs it after `npx projen package-all` (test:all does).
  */
 import { execFileSync } from 'child_process';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -86,7 +87,8 @@ describe('Go module (dist/go)', () => {
 });
 
 describe('Maven POM (dist/java)', () => {
-  const pom = fs.readFileSync(built('java', /\.pom$/), 'utf8');
+  const pomFile = built('java', /\.pom$/);
+  const pom = fs.readFileSync(pomFile, 'utf8');
   /** The <version> of a <dependency> by artifactId. */
   const dependency = (groupId: string, artifactId: string) => {
     const block = [...pom.matchAll(/<dependency>([\s\S]*?)<\/dependency>/g)].map((m) => m[1])
@@ -97,6 +99,12 @@ describe('Maven POM (dist/java)', () => {
   test('asks for aws-cdk-lib and constructs from the peer minimums up to the next major', () => {
     expect(dependency('software.amazon.awscdk', 'aws-cdk-lib')).toBe(`[${cdkMin},${major(cdkMin) + 1}.0.0)`);
     expect(dependency('software.constructs', 'constructs')).toBe(`[${constructsMin},${major(constructsMin) + 1}.0.0)`);
+  });
+
+  test('the checksum files match the rewritten POM', () => {
+    for (const algorithm of ['md5', 'sha1']) {
+      expect(fs.readFileSync(`${pomFile}.${algorithm}`, 'utf8').trim()).toBe(crypto.createHash(algorithm).update(pom).digest('hex'));
+    }
   });
 
   test('has what Maven Central requires: name, description, url, license, developer, scm', () => {

@@ -1,7 +1,7 @@
 import { awscdk, Task } from 'projen';
 
-/** The peer-dependency minimums the Go module is generated against. */
-export interface GoPackageOptions {
+/** The peer-dependency minimums the packages must ask for. */
+export interface PackageMinimumsOptions {
   /** The task CI runs (`test:all`): it gets the checks of the built packages. */
   readonly testAll: Task;
   /** The lowest aws-cdk-lib of package.json's peer dependency (`2.93.0`). */
@@ -11,8 +11,16 @@ export interface GoPackageOptions {
 }
 
 /**
- * The Go module asks for the same minimum aws-cdk-lib and constructs as the npm, Python and
- * Java packages, and works with the newest.
+ * Every package asks for the same minimum aws-cdk-lib and constructs as package.json's peer
+ * dependencies (`^2.93.0`, `^10.0.5`), and works with the newest. The npm package and the wheel
+ * (`aws-cdk-lib>=2.93.0, <3.0.0`) do so as jsii-pacmak builds them; the Maven POM and the Go
+ * module need the two steps below.
+ *
+ * Maven: `package:java` ends with projenrc/java-pom-ranges.ts, which puts the peer ranges back
+ * into the POM where jsii-pacmak's `versions:resolve-ranges` pinned the newest release on Maven
+ * Central (see there).
+ *
+ * Go: the module must also work with the newest aws-cdk-go.
  *
  * Go has no version ranges: jsii-pacmak writes into the module's `go.mod` the exact versions of
  * the dependencies whose assemblies it generated the code from, and the generated code spells
@@ -37,8 +45,16 @@ export interface GoPackageOptions {
  * - the Go consumer (consumers/go, `test:consumers`) builds and synthesizes it against the
  *   newest aws-cdk-go, v2.257.0 with constructs-go v10.5.1.
  */
-export function addGoPackage(project: awscdk.AwsCdkConstructLibrary, options: GoPackageOptions): void {
+export function addPackageMinimums(project: awscdk.AwsCdkConstructLibrary, options: PackageMinimumsOptions): void {
   const env = { MIN_CDK_VERSION: options.cdkMinVersion, MIN_CONSTRUCTS_VERSION: options.constructsMinVersion };
+
+  const packageJava = project.tasks.tryFind('package:java');
+  if (!packageJava) {
+    throw new Error('The jsii project has no package:java task');
+  }
+  packageJava.exec('ts-node --project tsconfig.dev.json projenrc/java-pom-ranges.ts', {
+    name: 'The peer-dependency ranges of aws-cdk-lib and constructs in the POM (jsii-pacmak pinned the newest)',
+  });
 
   const packageGo = project.tasks.tryFind('package:go');
   if (!packageGo) {
