@@ -121,10 +121,11 @@ export function addReleaseTooling(project: awscdk.AwsCdkConstructLibrary, option
       with: { path: 'consumers/java/.work/m2', key: "consumer-m2-${{ hashFiles('consumers/java/pom.xml') }}" },
     },
     {
-      // Caches Go's module and build caches: the Go consumer's modules and the actionlint build.
+      // Caches Go's module and build caches: the modules of the Go consumer (newest aws-cdk-go)
+      // and of test:go-min (aws-cdk-go at the peer minimum), and the actionlint build.
       name: 'Set up Go',
       uses: SETUP_GO,
-      with: { 'go-version': GO_VERSION, 'cache-dependency-path': 'consumers/go/go.sum' },
+      with: { 'go-version': GO_VERSION, 'cache-dependency-path': 'consumers/go/go.sum\ntest/go-min/go.sum' },
     },
   ];
 
