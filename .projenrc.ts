@@ -1,6 +1,7 @@
 import { awscdk, DependencyType, javascript, ReleasableCommits } from 'projen';
 import { addComplianceTests } from './projenrc/compliance';
 import { addConsumerTests } from './projenrc/consumers';
+import { addLocalAws } from './projenrc/local-aws';
 import { addPackageMinimums } from './projenrc/package-minimums';
 import { addReleaseTooling, RELEASE_ENVIRONMENT, releaseSetupSteps, upgradeOptions } from './projenrc/release';
 
@@ -203,6 +204,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // the handler tests mock them (aws-sdk-client-mock).
     '@aws-sdk/client-sns@^3',
     '@aws-sdk/client-organizations@^3',
+    '@aws-sdk/client-dynamodb@^3',
+    // Tests only: they drive the local AWS implementation (moto, projenrc/local-aws.ts).
+    '@aws-sdk/client-eventbridge@^3',
+    '@aws-sdk/client-sqs@^3',
     '@types/aws-lambda@^8',
     'aws-sdk-client-mock@^4',
     'aws-sdk-client-mock-jest@^4',
@@ -288,6 +293,7 @@ project.addTask('bench:event-notifier', {
 });
 
 addComplianceTests(project, testAll);
+addLocalAws(project);
 addConsumerTests(project, testAll, CLOUD_ASSEMBLY_SCHEMA_FOR_GO);
 addPackageMinimums(project, { testAll, cdkMinVersion: CDK_MIN_VERSION, constructsMinVersion: CONSTRUCTS_MIN_VERSION });
 addReleaseTooling(project, { testAll, env: AWS_SAFE_ENV });

@@ -12,6 +12,8 @@ import { LandingZoneSecurityStack } from '../examples/landing-zone/stack';
 
 const root = path.join(__dirname, '..');
 const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+/** docs/event-notifications.md holds step 3, the per-event path (linked from the README's section). */
+const eventNotificationsPage = fs.readFileSync(path.join(root, 'docs', 'event-notifications.md'), 'utf8');
 const assembly = JSON.parse(fs.readFileSync(path.join(root, '.jsii'), 'utf8'));
 
 /** The README section from its `## ` heading to the next `## ` heading. */
@@ -102,7 +104,15 @@ describe('step 3, the per-event path', () => {
     eventNotifications: true,
   });
   const notifierTemplate = Template.fromStack(withNotifier).toJSON();
-  const step3 = testSection.slice(testSection.indexOf('### 3.'), testSection.indexOf('### Why didn'));
+  const heading = '\n## Test it after deploying: the per-event message\n';
+  const from = eventNotificationsPage.indexOf(heading);
+  const next = eventNotificationsPage.indexOf('\n## ', from + 1);
+  const step3 = eventNotificationsPage.slice(from, next === -1 ? undefined : next);
+
+  test('the README links to it', () => {
+    expect(eventNotificationsPage).toContain(heading);
+    expect(testSection).toContain('docs/event-notifications.md#test-it-after-deploying-the-per-event-message');
+  });
 
   test('the members it names exist on EventNotifier, the notifier\'s on LogPatternAlarm', () => {
     const notifier = assembly.types[`${assembly.name}.EventNotifier`];

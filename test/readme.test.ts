@@ -1,5 +1,5 @@
 /**
- * Keeps the README's quick starts honest. The TypeScript snippets are compiled by
+ * Keeps the README's quick starts (and the snippets of the docs/ pages it links to) honest. The TypeScript snippets are compiled by
  * `jsii-rosetta extract --strict` in post-compile; rosetta cannot compile Python, Java or Go, so
  * this test checks those snippets against the jsii assembly (.jsii, written by the compile step
  * that runs before the tests) and the package names declared in package.json: every module,
@@ -10,6 +10,9 @@ import * as path from 'path';
 
 const root = path.join(__dirname, '..');
 const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+/** The README and the docs/ pages: a snippet is checked wherever it lives. */
+const docs = [readme, ...fs.readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).sort()
+  .map((f) => fs.readFileSync(path.join(root, 'docs', f), 'utf8'))].join('\n');
 const assembly = JSON.parse(fs.readFileSync(path.join(root, '.jsii'), 'utf8'));
 const targets = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).jsii.targets;
 
@@ -29,7 +32,7 @@ const props = propsByConstruct.RootUsageAlarm;
 
 function snippets(language: string): string[] {
   const fence = new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g');
-  return [...readme.matchAll(fence)].map((m) => m[1]);
+  return [...docs.matchAll(fence)].map((m) => m[1]);
 }
 function onlySnippet(language: string): string {
   const found = snippets(language);

@@ -4,15 +4,16 @@ import { consoleSessionBurst, record, subscriptionEvent } from './payload';
 import { notifyBatch } from '../../src/private/event-notifier/notify';
 import { DEFAULT_LIMITS } from '../../src/private/event-notifier/render';
 
-// The README's "What the alert looks like" examples are rendered here, by the handler's own
-// logic, from the test fixtures: the README holds them between the markers below and this test
-// fails if they differ. To rewrite them: UPDATE_README_EXAMPLES=1 npx jest test/event-notifier/readme-examples.test.ts
+// The alert examples of docs/alert-examples.md ("What the alert looks like", linked from the
+// README) are rendered here, by the handler's own logic, from the test fixtures: the page holds
+// them between the markers below and this test fails if they differ. To rewrite them:
+// UPDATE_README_EXAMPLES=1 npx jest test/event-notifier/readme-examples.test.ts
 
-const README = path.join(__dirname, '..', '..', 'README.md');
+const README = path.join(__dirname, '..', '..', 'docs', 'alert-examples.md');
 const START = '<!-- alert-examples:start -->';
 const END = '<!-- alert-examples:end -->';
 
-/** Raw events are cut shorter in the README than in real messages (16 KB), to keep it readable. */
+/** Raw events are cut shorter on the docs page than in real messages (16 KB), to keep it readable. */
 const README_RAW_EVENT_BYTES = 400;
 
 const NAMES: Record<string, string> = {
@@ -81,7 +82,7 @@ async function renderSection(): Promise<string> {
   return parts.join('\n');
 }
 
-test('the README shows the alerts exactly as the handler renders them', async () => {
+test('docs/alert-examples.md shows the alerts exactly as the handler renders them', async () => {
   const section = await renderSection();
   const readme = fs.readFileSync(README, 'utf8');
   const start = readme.indexOf(START);
