@@ -75,6 +75,20 @@ describe('build workflow', () => {
     expect(text).toContain('- name: Fail build on mutation');
   });
 
+  test('.ci/run builds on the Node.js major the workflows use, fetched from the npm registry when older', () => {
+    // GIVEN
+    const workflowNode = parse('build.yml').jobs.build.steps.find((s: any) => s.uses?.startsWith('actions/setup-node@')).with['node-version'];
+
+    // WHEN
+    const ciNode = ciRun.match(/^NODE_MAJOR=(\d+)$/m)?.[1];
+
+    // THEN
+    expect(ciNode).toBe(workflowNode);
+    expect(ciRun).toContain('npm pack --silent "node-linux-$node_arch@$NODE_MAJOR"');
+    expect(ciRun).toContain('export PATH="$node_dir/bin:$PATH"');
+    expect(ciRun.indexOf('export PATH="$node_dir/bin:$PATH"')).toBeLessThan(ciRun.indexOf('npm ci && npx projen test:all'));
+  });
+
   test('uses no action release that runs on the deprecated node20 runtime', () => {
     // GIVEN: majors whose action.yml says `using: node20` (or older); newer majors run on node24
     const node20 = /actions\/cache@v[1-4]\b|actions\/(checkout|setup-node)@v[1-4]\b|actions\/setup-python@v[1-5]\b|actions\/setup-java@v[1-4]\b|actions\/setup-go@v[1-5]\b|actions\/upload-artifact@v[1-5]\b|actions\/download-artifact@v[1-6]\b/;
