@@ -11,10 +11,11 @@ import { addReleaseTooling, RELEASE_ENVIRONMENT, releaseSetupSteps, upgradeOptio
 //
 // Why: the dev aws-cdk-lib must stay inside the tooling window, >= 2.245 (the newest
 // @aws-cdk/integ-tests-alpha needs it) and < 2.258 (integ-runner 2.197.x cannot read cloud
-// assembly schema 54); jsii-pacmak writes the npm-installed cloud-assembly-schema and constructs
-// into the go.mod of our Go module, so they must be releases whose Go modules exist; the Go
-// consumer (consumers/go/go.mod) requires the matching aws-cdk-go, constructs-go and
-// cloud-assembly-schema-go. test/pins.test.ts fails when go.mod and these constants disagree.
+// assembly schema 54); the Go consumer (consumers/go/go.mod) requires the matching aws-cdk-go,
+// constructs-go and cloud-assembly-schema-go, and test/pins.test.ts fails when go.mod and these
+// constants disagree. (Our Go module itself is generated against the peer minimums, not the dev
+// versions: projenrc/package-minimums.ts. So the cloud-assembly-schema pin no longer serves
+// `package:go`; it keeps the npm side on the schema the Go consumer's aws-cdk-go uses.)
 //
 // How to move them:
 //   1. CDK_DEV_VERSION: the new aws-cdk-lib. INTEG_TESTS_ALPHA_VERSION: `<CDK_DEV_VERSION>-alpha.0`
@@ -25,7 +26,7 @@ import { addReleaseTooling, RELEASE_ENVIRONMENT, releaseSetupSteps, upgradeOptio
 //      (github.com/aws/aws-cdk-go/awscdk/v2 at v<CDK_DEV_VERSION>) names for
 //      cloud-assembly-schema-go. CONSTRUCTS_DEV_VERSION: the constructs release it requires.
 //   3. consumers/go/go.mod: the same aws-cdk-go, constructs-go and cloud-assembly-schema-go
-//      versions; then `npx projen`, `npx projen package:go` and `go mod tidy` in consumers/go.
+//      versions; then `npx projen`, `npx projen package-all` and `go mod tidy` in consumers/go.
 //   4. `npx projen test:all`; if the integ snapshot changed, `npx projen integ:update` and review.
 //      Commit package.json, the lockfile, go.mod, go.sum and the snapshot together.
 // ---------------------------------------------------------------------------------------------
