@@ -2,8 +2,9 @@ import { awscdk, DependencyType, javascript, ReleasableCommits } from 'projen';
 import { addComplianceTests } from './projenrc/compliance';
 import { addConsumerTests } from './projenrc/consumers';
 import { addLocalAws } from './projenrc/local-aws';
+import { addPackageMinimums } from './projenrc/package-minimums';
 import { addReadmeTests, addRosettaExtract } from './projenrc/readme';
-import { addReleaseTooling, releaseSetupSteps, upgradeOptions } from './projenrc/release';
+import { addReleaseTooling, RELEASE_ENVIRONMENT, releaseSetupSteps, upgradeOptions } from './projenrc/release';
 
 // ---------------------------------------------------------------------------------------------
 // PINNED TOOLING: these versions move together, by hand, in one pull request. The dependency-
@@ -11,10 +12,11 @@ import { addReleaseTooling, releaseSetupSteps, upgradeOptions } from './projenrc
 //
 // Why: the dev aws-cdk-lib must stay inside the tooling window, >= 2.245 (the newest
 // @aws-cdk/integ-tests-alpha needs it) and < 2.258 (integ-runner 2.197.x cannot read cloud
-// assembly schema 54); jsii-pacmak writes the npm-installed cloud-assembly-schema and constructs
-// into the go.mod of our Go module, so they must be releases whose Go modules exist; the Go
-// consumer (consumers/go/go.mod) requires the matching aws-cdk-go, constructs-go and
-// cloud-assembly-schema-go. test/pins.test.ts fails when go.mod and these constants disagree.
+// assembly schema 54); the Go consumer (consumers/go/go.mod) requires the matching aws-cdk-go,
+// constructs-go and cloud-assembly-schema-go, and test/pins.test.ts fails when go.mod and these
+// constants disagree. (Our Go module itself is generated against the peer minimums, not the dev
+// versions: projenrc/package-minimums.ts. So the cloud-assembly-schema pin no longer serves
+// `package:go`; it keeps the npm side on the schema the Go consumer's aws-cdk-go uses.)
 //
 // How to move them:
 //   1. CDK_DEV_VERSION: the new aws-cdk-lib. INTEG_TESTS_ALPHA_VERSION: `<CDK_DEV_VERSION>-alpha.0`
@@ -25,7 +27,7 @@ import { addReleaseTooling, releaseSetupSteps, upgradeOptions } from './projenrc
 //      (github.com/aws/aws-cdk-go/awscdk/v2 at v<CDK_DEV_VERSION>) names for
 //      cloud-assembly-schema-go. CONSTRUCTS_DEV_VERSION: the constructs release it requires.
 //   3. consumers/go/go.mod: the same aws-cdk-go, constructs-go and cloud-assembly-schema-go
-//      versions; then `npx projen`, `npx projen package:go` and `go mod tidy` in consumers/go.
+//      versions; then `npx projen`, `npx projen package-all` and `go mod tidy` in consumers/go.
 //   4. `npx projen test:all`; if the integ snapshot changed, `npx projen integ:update` and review.
 //      Commit package.json, the lockfile, go.mod, go.sum and the snapshot together.
 // ---------------------------------------------------------------------------------------------
@@ -84,8 +86,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
   name: NAMES.npm,
   description:
     'AWS CDK construct that emails you within minutes whenever the root user of any account in your AWS Organization is used (CIS 4.3 / Security Hub CloudWatch.1), secure by default.',
-  author: 'cdk-root-usage-alarm maintainers',
-  authorAddress: 'maintainers@users.noreply.example',
+  // The author is the project's GitHub organization, reached through the repository (issues,
+  // security advisories): npm `author`, the wheel's `Author`, the POM's `<developer>` as
+  // `<organization>` + `<organizationUrl>` (Maven Central needs a developer entry, name or
+  // organization; npm and PyPI need no e-mail address). test/packages/package-minimums.test.ts
+  // reads it back from the built packages.
+  author: 'cdk-root-usage-alarm',
+  authorAddress: 'https://github.com/cdk-root-usage-alarm',
+  authorOrganization: true,
   repositoryUrl: 'https://github.com/cdk-root-usage-alarm/cdk-root-usage-alarm.git',
   license: 'Apache-2.0',
   keywords: ['cdk', 'aws-cdk', 'awscdk', 'root', 'root-user', 'cloudtrail', 'cloudwatch', 'alarm', 'cis', 'security-hub', 'control-tower', 'landing-zone'],
@@ -95,7 +103,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   jsiiVersion: '~6.0.0',
-  minNodeVersion: '20.0.0',
+  // Users: Node.js 22 or newer, the oldest line still maintained upstream (20 reached its end
+  // of life in April 2026 and jsii 6 warns on it). Developers and CI: Node.js 24 (workflows,
+  // `.ci/run`); the bump tool (commit-and-tag-version 13) needs 22 or newer.
+  minNodeVersion: '22.0.0',
 
   cdkVersion: CDK_MIN_VERSION,
   constructsVersion: CONSTRUCTS_MIN_VERSION,
@@ -113,7 +124,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   sampleCode: false,
 
-  // Releasing (README "Releasing", CONTRIBUTING.md; the rest is in projenrc/release.ts).
+  // Releasing (CONTRIBUTING.md "Releasing"; the rest is in projenrc/release.ts).
   // The 0.x line while the API may still change, matching jsii `stability: 'experimental'`
   // above. On 0.x, `feat` and `fix` commits release the next patch version (0.0.1 -> 0.0.2) and a
   // breaking change (`feat!:` or a `BREAKING CHANGE:` footer) the next minor (0.0.2 -> 0.1.0).
@@ -130,7 +141,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       semanticTitleOptions: { types: ['feat', 'fix', 'chore', 'docs', 'test', 'refactor', 'build', 'ci', 'perf', 'revert'] },
     },
   },
-  workflowNodeVersion: '22',
+  // Every workflow job on Node.js 24 (the Lambda runtime's major too): its npm (11.5.1 or newer)
+  // is what npm trusted publishing needs in the npm publish job.
+  workflowNodeVersion: '24',
   releaseWorkflowSetupSteps: releaseSetupSteps(),
   // projenrc/release.ts defines the build workflow: it runs test:all, not only build.
   buildWorkflow: false,
@@ -153,9 +166,19 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
+  // Publishing (CONTRIBUTING.md "Releasing"): every publish job runs in the GitHub environment
+  // `release` (required reviewers, main only); npm and PyPI without any secret, through
+  // trusted publishing (OIDC) with provenance / attestations; Maven Central and Go read the only
+  // secrets left. projenrc/release.ts gates the release workflow on the repository variable
+  // RELEASE_ENABLED, so nothing publishes before a maintainer turns it on.
+  releaseEnvironment: RELEASE_ENVIRONMENT,
+  npmTrustedPublishing: true,
+  npmProvenance: true,
   publishToPypi: {
     distName: NAMES.pypiDist,
     module: NAMES.pypiModule,
+    trustedPublishing: true,
+    attestations: true,
   },
   publishToMaven: {
     mavenGroupId: NAMES.mavenGroup,
@@ -190,6 +213,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/aws-lambda@^8',
     'aws-sdk-client-mock@^4',
     'aws-sdk-client-mock-jest@^4',
+    // Parses the generated workflows in test/workflows.test.ts.
+    'yaml@^2',
   ],
 
   tsconfigDev: {
@@ -202,7 +227,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       setupFiles: ['<rootDir>/test/setup-env.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '/consumers/', '<rootDir>/lib/', '<rootDir>/dist/'],
+      // test/packages/ reads the packages in dist/: `test:package-minimums` runs it after package-all.
+      testPathIgnorePatterns: ['/node_modules/', '/consumers/', '<rootDir>/lib/', '<rootDir>/dist/', '<rootDir>/test/packages/'],
       coveragePathIgnorePatterns: ['/node_modules/', '<rootDir>/test/'],
     },
   },
@@ -272,5 +298,6 @@ addComplianceTests(project, testAll);
 addLocalAws(project);
 addConsumerTests(project, testAll, CLOUD_ASSEMBLY_SCHEMA_FOR_GO);
 addReadmeTests(project, testAll);
+addPackageMinimums(project, { testAll, cdkMinVersion: CDK_MIN_VERSION, constructsMinVersion: CONSTRUCTS_MIN_VERSION });
 addReleaseTooling(project, { testAll, env: AWS_SAFE_ENV });
 project.synth();

