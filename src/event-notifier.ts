@@ -14,6 +14,7 @@ import {
   cloudWatchPublishStatement, createRotatedKey, isAwsManagedSnsKey, isPreparedForCloudWatch, markPreparedForCloudWatch,
 } from './private/cloudwatch-access';
 import { SESSION_TABLE_SUFFIX } from './private/event-notifier/session-store';
+import { failureAlarm } from './private/failure-alarm';
 import { acknowledgeNagRules } from './private/nag';
 import { isRootEventPattern, ROOT_EVENT_NOTIFICATION_PATTERN } from './private/root-event-pattern';
 import { PropValidator } from './private/validation';
@@ -315,20 +316,8 @@ export class EventNotifier extends Construct {
     // It must not fail silently: every alarm notifies the same topic, and again when it clears.
     this.prepareTopic(props.topic);
     const action = new actions.SnsAction(props.topic);
-    const alarm = (alarmId: string, alarmDescription: string, metric: cloudwatch.IMetric): cloudwatch.Alarm => {
-      const a = new cloudwatch.Alarm(this, alarmId, {
-        alarmDescription,
-        metric,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        threshold: 1,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        actionsEnabled: true,
-      });
-      a.addAlarmAction(action);
-      a.addOkAction(action);
-      return a;
-    };
+    const alarm = (alarmId: string, description: string, metric: cloudwatch.IMetric): cloudwatch.Alarm =>
+      failureAlarm(this, alarmId, description, metric, action);
     const sum5 = { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) };
     this.errorsAlarm = alarm('ErrorsAlarm',
       'The root-usage event notifier function failed: event details are not being delivered; the root-usage alarm ' +

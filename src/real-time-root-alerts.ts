@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { failureAlarm } from './private/failure-alarm';
 import { acknowledgeNagRules } from './private/nag';
 import { CENTRAL_PATTERN } from './private/real-time/event-patterns';
 import { CENTRAL_EVENT_BUS_PARAMETER, synthesizeMemberTemplate } from './private/real-time/member-stack';
@@ -284,20 +285,8 @@ export class RealTimeRootAlerts extends Construct {
     this.stackSet.node.addDependency(busPolicy);
 
     // Failures are not silent: each alarm notifies the root-usage topic, and again on recovery.
-    const alarm = (alarmId: string, description: string, metric: cloudwatch.IMetric): cloudwatch.Alarm => {
-      const created = new cloudwatch.Alarm(this, alarmId, {
-        alarmDescription: description,
-        metric,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        threshold: 1,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        actionsEnabled: true,
-      });
-      created.addAlarmAction(topicAction);
-      created.addOkAction(topicAction);
-      return created;
-    };
+    const alarm = (alarmId: string, description: string, metric: cloudwatch.IMetric): cloudwatch.Alarm =>
+      failureAlarm(this, alarmId, description, metric, topicAction);
     const period = Duration.minutes(5);
     this.centralRuleAlarm = alarm('CentralRuleAlarm',
       'Real-time root-usage events could not be delivered to the event notifier function (EventBridge FailedInvocations or ' +
