@@ -56,7 +56,8 @@ export function subscriptionEvent(records: ReadonlyArray<Record<string, unknown>
   return encode(dataMessage(records.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))), logGroup));
 }
 
-interface Vector {
+/** A test vector: a CloudTrail record and whether the CIS root-usage pattern matches it. */
+export interface Vector {
   readonly name: string;
   readonly expectMatch: boolean;
   readonly source: string;
@@ -139,16 +140,36 @@ export function orgTrailDelivery(
 }
 
 /**
+ * The detail type under which CloudTrail sends a record to EventBridge, from its `eventType`
+ * (console sign-ins, service events, and API calls, console actions included).
+ */
+export function eventBridgeDetailType(r: Record<string, any>): string {
+  switch (r.eventType) {
+    case 'AwsConsoleSignIn': return 'AWS Console Sign In via CloudTrail';
+    case 'AwsServiceEvent': return 'AWS Service Event via CloudTrail';
+    default: return 'AWS API Call via CloudTrail';
+  }
+}
+
+/**
+ * The event's `source` on EventBridge: `signin.amazonaws.com` -> `aws.signin`. A record without
+ * `eventSource` (the AWS service event example of the vectors, a KMS key rotation) -> `aws.kms`.
+ */
+export function eventBridgeSource(r: Record<string, any>): string {
+  const service = String(r.eventSource ?? '').split('.')[0];
+  return `aws.${service === '' ? 'kms' : service}`;
+}
+
+/**
  * An EventBridge event exactly as EventBridge sends it to a Lambda target: the CloudTrail record
  * as `detail`, on the default bus of the account and region where it was recorded.
  */
 export function eventBridgeEvent(r: Record<string, any>): Record<string, unknown> {
-  const signIn = r.eventSource === 'signin.amazonaws.com';
   return {
     'version': '0',
     'id': `6f1e2d3c-4b5a-4978-8a6b-${String(r.eventID ?? '').replace(/[^0-9a-f]/g, '').padEnd(12, '0').slice(0, 12)}`,
-    'detail-type': signIn ? 'AWS Console Sign In via CloudTrail' : 'AWS API Call via CloudTrail',
-    'source': signIn ? 'aws.signin' : `aws.${String(r.eventSource ?? '').split('.')[0]}`,
+    'detail-type': eventBridgeDetailType(r),
+    'source': eventBridgeSource(r),
     'account': String(r.recipientAccountId ?? r.userIdentity?.accountId ?? ''),
     'time': String(r.eventTime ?? '2026-11-27T10:00:00Z'),
     'region': String(r.awsRegion ?? 'us-east-1'),

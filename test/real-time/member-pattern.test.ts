@@ -16,7 +16,6 @@
  * true) only to rules in state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS; moto ignores it.
  * The state of each rule is asserted in test/real-time-root-alerts.test.ts.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import {
   CreateEventBusCommand,
@@ -30,43 +29,16 @@ import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesComman
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { synthesizeMemberTemplate } from '../../src/private/real-time/member-stack';
+import { eventBridgeDetailType, eventBridgeSource, loadVectors, Vector } from '../event-notifier/payload';
 import { MOTO_CLIENT, MotoServer, startMotoServer } from '../moto-server';
 import { VARIANTS } from '../variants';
 
-interface Vector {
-  readonly name: string;
-  /** Whether the CIS root-usage pattern matches the record. */
-  readonly expectMatch: boolean;
-  readonly source: string;
-  readonly event: Record<string, any>;
-}
-
-const VECTORS_DIR = path.join(__dirname, '..', 'vectors');
-function load(file: string): Vector[] {
-  return JSON.parse(fs.readFileSync(path.join(VECTORS_DIR, file), 'utf8'));
-}
-
 /** The CloudTrail vectors of the project (expectMatch: the CIS pattern), and EventBridge's own near-misses. */
 const CLOUDTRAIL_VECTORS: Vector[] = [
-  ...load('cloudtrail-root-usage.json'),
-  ...load('synthetic-root-usage.json'),
-  ...load(path.join('event-notifier', 'root-sessions.json')),
+  ...loadVectors('cloudtrail-root-usage.json'),
+  ...loadVectors('synthetic-root-usage.json'),
+  ...loadVectors(path.join('event-notifier', 'root-sessions.json')),
 ];
-
-/** The detail type CloudTrail gives a record on EventBridge. */
-function detailType(record: Record<string, any>): string {
-  switch (record.eventType) {
-    case 'AwsConsoleSignIn': return 'AWS Console Sign In via CloudTrail';
-    case 'AwsServiceEvent': return 'AWS Service Event via CloudTrail';
-    default: return 'AWS API Call via CloudTrail';
-  }
-}
-
-/** `signin.amazonaws.com` -> `aws.signin`, as CloudTrail sets the event's source. */
-function eventSource(record: Record<string, any>): string {
-  const service = String(record.eventSource ?? '').split('.')[0];
-  return `aws.${service === '' ? 'kms' : service}`;
-}
 
 interface Case {
   readonly name: string;
@@ -79,7 +51,7 @@ interface Case {
 const CASES: Case[] = [
   ...CLOUDTRAIL_VECTORS.map((vector) => ({
     name: vector.name,
-    entry: { Source: eventSource(vector.event), DetailType: detailType(vector.event), Detail: JSON.stringify(vector.event) },
+    entry: { Source: eventBridgeSource(vector.event), DetailType: eventBridgeDetailType(vector.event), Detail: JSON.stringify(vector.event) },
     rootActivity: vector.expectMatch,
     assumeRoot: vector.event.eventSource === 'sts.amazonaws.com' && vector.event.eventName === 'AssumeRoot',
   })),
@@ -89,14 +61,14 @@ const CASES: Case[] = [
     entry: {
       Source: 'acme.audit',
       DetailType: 'AWS API Call via CloudTrail',
-      Detail: JSON.stringify(load('cloudtrail-root-usage.json')[2].event),
+      Detail: JSON.stringify(loadVectors('cloudtrail-root-usage.json')[2].event),
     },
     rootActivity: false,
     assumeRoot: false,
   },
   {
     name: 'synthetic: root record under another detail type',
-    entry: { Source: 'aws.s3', DetailType: 'Object Created', Detail: JSON.stringify(load('cloudtrail-root-usage.json')[2].event) },
+    entry: { Source: 'aws.s3', DetailType: 'Object Created', Detail: JSON.stringify(loadVectors('cloudtrail-root-usage.json')[2].event) },
     rootActivity: false,
     assumeRoot: false,
   },
