@@ -94,41 +94,30 @@ class Memory {
     return this.deps.store !== undefined && !this.down;
   }
 
-  public async get(accountId: string, sessionKey: string): Promise<SessionMemory | undefined> {
-    if (!this.available) return undefined;
-    try {
-      return await withTimeout(this.deps.store!.get(accountId, sessionKey), this.deps.storeTimeoutMs ?? STORE_TIMEOUT_MS, 'session store GetItem');
-    } catch (err) {
-      this.fail('session store read failed: reporting without session memory for the rest of this invocation', err);
-      return undefined;
-    }
+  public get(accountId: string, sessionKey: string): Promise<SessionMemory | undefined> {
+    return this.call('session store GetItem', 'read', (store) => store.get(accountId, sessionKey));
   }
 
-  public async getLink(accountId: string, name: string): Promise<SessionLink | undefined> {
-    if (!this.available) return undefined;
-    try {
-      return await withTimeout(this.deps.store!.getLink(accountId, name), this.deps.storeTimeoutMs ?? STORE_TIMEOUT_MS, 'session store GetItem');
-    } catch (err) {
-      this.fail('session store read failed: reporting without session memory for the rest of this invocation', err);
-      return undefined;
-    }
+  public getLink(accountId: string, name: string): Promise<SessionLink | undefined> {
+    return this.call('session store GetItem', 'read', (store) => store.getLink(accountId, name));
   }
 
   public async putLink(accountId: string, name: string, link: SessionLink, now: number): Promise<void> {
-    if (!this.available) return;
-    try {
-      await withTimeout(this.deps.store!.putLink(accountId, name, link, now), this.deps.storeTimeoutMs ?? STORE_TIMEOUT_MS, 'session store UpdateItem');
-    } catch (err) {
-      this.fail('session store write failed: reporting without session memory for the rest of this invocation', err);
-    }
+    await this.call('session store UpdateItem', 'write', (store) => store.putLink(accountId, name, link, now));
   }
 
   public async record(update: Parameters<SessionStore['recordPublished']>[0]): Promise<void> {
-    if (!this.available) return;
+    await this.call('session store UpdateItem', 'write', (store) => store.recordPublished(update));
+  }
+
+  /** One store call, bounded by the timeout; undefined when the store is down, slow or failing. */
+  private async call<T>(operation: string, kind: 'read' | 'write', op: (store: SessionStore) => Promise<T>): Promise<T | undefined> {
+    if (!this.available) return undefined;
     try {
-      await withTimeout(this.deps.store!.recordPublished(update), this.deps.storeTimeoutMs ?? STORE_TIMEOUT_MS, 'session store UpdateItem');
+      return await withTimeout(op(this.deps.store!), this.deps.storeTimeoutMs ?? STORE_TIMEOUT_MS, operation);
     } catch (err) {
-      this.fail('session store write failed: reporting without session memory for the rest of this invocation', err);
+      this.fail(`session store ${kind} failed: reporting without session memory for the rest of this invocation`, err);
+      return undefined;
     }
   }
 
@@ -376,5 +365,3 @@ async function render(
   }
 }
 
-/** The former name of `notify`, for CloudWatch Logs deliveries. */
-export const notifyBatch = notify;
