@@ -27,19 +27,23 @@ export interface DynamoDbCalls {
   }): Promise<unknown>;
 }
 
-/** The partition key of a link's item (`link#<account>#<name>`, hashed like a session key when too long). */
-export function linkItemKey(accountId: string, name: string): string {
-  const key = `link#${accountId}#${name}`;
-  return key.length <= 512 ? key : `link#sha256:${createHash('sha256').update(key).digest('hex')}`;
-}
-
 /**
- * The partition key of a session's item. A key longer than 512 characters (only a malformed
+ * A partition key `<kind>#<account>#<name>`. A key longer than 512 characters (only a malformed
  * record makes one: DynamoDB refuses partition keys over 2,048 bytes) is replaced by its hash.
  */
+function itemKey(kind: 'session' | 'link', accountId: string, name: string): string {
+  const key = `${kind}#${accountId}#${name}`;
+  return key.length <= 512 ? key : `${kind}#sha256:${createHash('sha256').update(key).digest('hex')}`;
+}
+
+/** The partition key of a session's item. */
 export function sessionItemKey(accountId: string, sessionKey: string): string {
-  const key = `session#${accountId}#${sessionKey}`;
-  return key.length <= 512 ? key : `session#sha256:${createHash('sha256').update(key).digest('hex')}`;
+  return itemKey('session', accountId, sessionKey);
+}
+
+/** The partition key of a link's item. */
+export function linkItemKey(accountId: string, name: string): string {
+  return itemKey('link', accountId, name);
 }
 
 function s(item: Item, name: string): string {
