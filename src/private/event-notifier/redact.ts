@@ -31,7 +31,6 @@ export function redact(value: unknown, depth = 0): unknown {
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     out[k] = isSecretKey(k) && v !== null && v !== '' ? REDACTED : redact(v, depth + 1);
   }
-  // responseElements.credentials: everything but the key ID and the expiration.
   return out;
 }
 

@@ -37,6 +37,11 @@ export interface RenderContext {
   readonly continuation?: Continuation;
 }
 
+/** `1 event`, `3 events`, `2 more events`: a count and its noun, singular or plural. */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /** `HH:MM UTC` of a time in ms. */
 export function hhmm(ms: number): string {
   const d = new Date(ms);
@@ -216,14 +221,14 @@ export function renderGroup(group: EventGroup, ctx: RenderContext, limits: Rende
 
   const lines: string[] = [];
   if (c) {
-    lines.push(`${what} continues in AWS account ${account}: ${firstReported(c)}, ${c.eventsSoFar} event${c.eventsSoFar === 1 ? '' : 's'} so far`, '');
+    lines.push(`${what} continues in AWS account ${account}: ${firstReported(c)}, ${plural(c.eventsSoFar, 'event')} so far`, '');
   } else {
     lines.push(`${what} in AWS account ${account}`, '');
   }
   lines.push(`Account:     ${account}`);
   lines.push(`What:        ${describeEvent(first.event, first.kind)}`);
   lines.push(`Events:      ${group.events.length} in this delivery${more > 0 ? ` (first ${listed.length} listed)` : ''}`);
-  if (c) lines.push(`Session:     ${firstReported(c)}; ${c.eventsSoFar} event${c.eventsSoFar === 1 ? '' : 's'} reported before this message`);
+  if (c) lines.push(`Session:     ${firstReported(c)}; ${plural(c.eventsSoFar, 'event')} reported before this message`);
   lines.push(`First event: ${group.events[0].event.eventTime || '-'}`);
   lines.push(`Last event:  ${group.events[group.events.length - 1].event.eventTime || '-'}`);
   lines.push(`Source IPs:  ${distinct(group.events.map((e) => e.event.sourceIp)).slice(0, 5).map((ip) => oneLine(ip, 100)).join(', ') || '-'}`);
@@ -248,7 +253,7 @@ export function renderGroup(group: EventGroup, ctx: RenderContext, limits: Rende
   }
   if (c && c.callArrivedLate && c.earlier.length > 0) {
     lines.push('');
-    lines.push(`Already reported before this call arrived: ${c.eventsSoFar} event${c.eventsSoFar === 1 ? '' : 's'} of this session (they were its actions):`);
+    lines.push(`Already reported before this call arrived: ${plural(c.eventsSoFar, 'event')} of this session (they were its actions):`);
     for (const r of c.earlier) lines.push(`   ${oneLine(r.time, 40) || '-'}  ${oneLine(r.name, 128) || '-'}  (event ${oneLine(r.id, 100) || '-'})`);
     if (c.eventsSoFar > c.earlier.length) lines.push(`   ... and ${c.eventsSoFar - c.earlier.length} earlier`);
   } else if (c && c.earlier.length > 0) {
@@ -271,7 +276,7 @@ export function renderGroup(group: EventGroup, ctx: RenderContext, limits: Rende
     }
     lines.push(field('Event ID', e.eventId));
   });
-  if (more > 0) lines.push(`... and ${more} more event${more === 1 ? '' : 's'} (not listed; see the session query below).`);
+  if (more > 0) lines.push(`... and ${plural(more, 'more event')} (not listed; see the session query below).`);
   lines.push('', 'Links:');
   lines.push(`Logs Insights, this session: ${sessionLink}`);
   lines.push(`Logs Insights, event ${oneLine(first.event.eventId, 100) || '-'}: ${eventLink}`);
@@ -297,12 +302,12 @@ function renderChat(
   const head: string[] = [];
   head.push(`*Account:* ${account}`);
   head.push(`*Events:* ${group.events.length} in this delivery`);
-  if (c) head.push(`*Continues:* ${firstReported(c)}, ${c.eventsSoFar} event${c.eventsSoFar === 1 ? '' : 's'} so far`);
+  if (c) head.push(`*Continues:* ${firstReported(c)}, ${plural(c.eventsSoFar, 'event')} so far`);
   if (call) {
     head.push(`*Opened by:* \`${chatCode(call.callerArn)}\` in ${chatAccount(call.callerAccountId, ctx.callerAccountName)}`);
     head.push(`*Task policy:* \`${chatCode(call.taskPolicyArn)}\``);
   }
-  if (c && c.callArrivedLate) head.push(`*Already reported:* ${c.eventsSoFar} earlier event${c.eventsSoFar === 1 ? '' : 's'} were this session's actions`);
+  if (c && c.callArrivedLate) head.push(`*Already reported:* ${plural(c.eventsSoFar, 'earlier event')} were this session's actions`);
   const eventLines: string[] = [];
   const listed = group.events.slice(0, limits.maxChatEvents);
   for (const ce of listed) {
@@ -312,7 +317,7 @@ function renderChat(
   }
   let description = `${head.join('\n')}\n${eventLines.join('\n')}`;
   const more = group.events.length - listed.length;
-  const moreLine = (n: number) => `\n…and ${n} more event${n === 1 ? '' : 's'}`;
+  const moreLine = (n: number) => `\n…and ${plural(n, 'more event')}`;
   // Drop listed events from the end until the description fits.
   let shown = eventLines.length;
   while (description.length + (more > 0 || shown < eventLines.length ? 40 : 0) > MAX_CHAT_DESCRIPTION_CHARS && shown > 0) {
