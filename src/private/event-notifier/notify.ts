@@ -79,6 +79,10 @@ export class AccountNames {
   }
 }
 
+/** The log lines of a failing store (docs/event-notifications.md quotes them). */
+const STORE_READ_FAILED = 'session store read failed: reporting without session memory for the rest of this invocation';
+const STORE_WRITE_FAILED = 'session store write failed: reporting without session memory for the rest of this invocation';
+
 /**
  * The session memory for one invocation: every call bounded by the timeout; after the first
  * failure the store is not asked again in this invocation (so a delivery of thousands of sessions
@@ -95,28 +99,28 @@ class Memory {
   }
 
   public get(accountId: string, sessionKey: string): Promise<SessionMemory | undefined> {
-    return this.call('session store GetItem', 'read', (store) => store.get(accountId, sessionKey));
+    return this.call('session store GetItem', STORE_READ_FAILED, (store) => store.get(accountId, sessionKey));
   }
 
   public getLink(accountId: string, name: string): Promise<SessionLink | undefined> {
-    return this.call('session store GetItem', 'read', (store) => store.getLink(accountId, name));
+    return this.call('session store GetItem', STORE_READ_FAILED, (store) => store.getLink(accountId, name));
   }
 
   public async putLink(accountId: string, name: string, link: SessionLink, now: number): Promise<void> {
-    await this.call('session store UpdateItem', 'write', (store) => store.putLink(accountId, name, link, now));
+    await this.call('session store UpdateItem', STORE_WRITE_FAILED, (store) => store.putLink(accountId, name, link, now));
   }
 
   public async record(update: Parameters<SessionStore['recordPublished']>[0]): Promise<void> {
-    await this.call('session store UpdateItem', 'write', (store) => store.recordPublished(update));
+    await this.call('session store UpdateItem', STORE_WRITE_FAILED, (store) => store.recordPublished(update));
   }
 
   /** One store call, bounded by the timeout; undefined when the store is down, slow or failing. */
-  private async call<T>(operation: string, kind: 'read' | 'write', op: (store: SessionStore) => Promise<T>): Promise<T | undefined> {
+  private async call<T>(operation: string, failure: string, op: (store: SessionStore) => Promise<T>): Promise<T | undefined> {
     if (!this.available) return undefined;
     try {
       return await withTimeout(op(this.deps.store!), this.deps.storeTimeoutMs ?? STORE_TIMEOUT_MS, operation);
     } catch (err) {
-      this.fail(`session store ${kind} failed: reporting without session memory for the rest of this invocation`, err);
+      this.fail(failure, err);
       return undefined;
     }
   }
