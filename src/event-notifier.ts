@@ -1,4 +1,4 @@
-import { Annotations, Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -11,7 +11,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { EventNotifierFunction } from './event-notifier-function';
 import {
-  cloudWatchPublishStatement, createRotatedKey, isAwsManagedSnsKey, isPreparedForCloudWatch, markPreparedForCloudWatch,
+  createRotatedKey, isAwsManagedSnsKey, prepareTopicForCloudWatch,
 } from './private/cloudwatch-access';
 import { SESSION_TABLE_SUFFIX } from './private/event-notifier/session-store';
 import { failureAlarm } from './private/failure-alarm';
@@ -356,16 +356,11 @@ export class EventNotifier extends Construct {
    * statement is added here (and a warning says what cannot be checked), as LogPatternAlarm does.
    */
   private prepareTopic(topic: sns.ITopic): void {
-    if (isPreparedForCloudWatch(topic)) return;
-    const added = topic.addToResourcePolicy(cloudWatchPublishStatement(this, topic.topicArn)).statementAdded;
-    markPreparedForCloudWatch(topic);
-    Annotations.of(this).addWarningV2(
-      'cdk-root-usage-alarm:eventNotifierTopic',
-      'The event notifier\'s failure alarms notify a topic that this construct cannot fully check: ' +
-      (added ? '' : 'its topic policy must allow the service principal cloudwatch.amazonaws.com sns:Publish; ') +
-      'if it is encrypted, its KMS key must not be the AWS managed key alias/aws/sns and its key policy must allow the service ' +
-      'principal cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*. Otherwise the alarms fail silently.',
-    );
+    prepareTopicForCloudWatch(this, topic, {
+      id: 'cdk-root-usage-alarm:eventNotifierTopic',
+      subject: 'The event notifier\'s failure alarms notify a topic',
+      otherwise: 'Otherwise the alarms fail silently.',
+    });
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { AlarmTopic } from './alarm-topic';
 import { EventNotifier } from './event-notifier';
 import * as cli from './private/cli-commands';
-import { cloudWatchPublishStatement, isPreparedForCloudWatch, markPreparedForCloudWatch } from './private/cloudwatch-access';
+import { prepareTopicForCloudWatch } from './private/cloudwatch-access';
 import { deployedLength, logsInsightsLink } from './private/insights-link';
 import { isRootEventPattern } from './private/root-event-pattern';
 import { PropValidator } from './private/validation';
@@ -379,28 +379,13 @@ export class LogPatternAlarm extends Construct {
   }
 
   private prepareExistingTopic(topic: sns.ITopic, emailAddresses: string[]): void {
-    if (!isPreparedForCloudWatch(topic)) {
-      this.grantCloudWatchAndWarn(topic);
-      markPreparedForCloudWatch(topic);
-    }
+    prepareTopicForCloudWatch(this, topic, {
+      id: 'cdk-root-usage-alarm:existingTopic',
+      subject: 'The alarm notifies an existing topic',
+      otherwise: 'Otherwise the alarm goes to ALARM and its notification fails silently (visible only in the alarm history).',
+    });
     for (const email of emailAddresses) {
       topic.addSubscription(new subscriptions.EmailSubscription(email));
     }
-  }
-
-  private grantCloudWatchAndWarn(topic: sns.ITopic): void {
-    const policy = topic.addToResourcePolicy(cloudWatchPublishStatement(this, topic.topicArn));
-    const needs = [
-      'if it is encrypted, its KMS key must not be the AWS managed key alias/aws/sns and its key policy must allow ' +
-      'the service principal cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*',
-    ];
-    if (!policy.statementAdded) {
-      needs.unshift('its topic policy must allow the service principal cloudwatch.amazonaws.com sns:Publish');
-    }
-    Annotations.of(this).addWarningV2(
-      'cdk-root-usage-alarm:existingTopic',
-      `The alarm notifies an existing topic that this construct cannot fully check: ${needs.join('; ')}. ` +
-      'Otherwise the alarm goes to ALARM and its notification fails silently (visible only in the alarm history).',
-    );
   }
 }

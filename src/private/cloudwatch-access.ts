@@ -1,6 +1,7 @@
-import { Aws, Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 
 /** The service that evaluates alarms and publishes their notifications. */
@@ -84,7 +85,7 @@ export function denyGrantsExceptForAwsServicesStatement(): iam.PolicyStatement {
 
 /**
  * Topics known to let CloudWatch alarms of this account publish: those an `AlarmTopic` created,
- * and existing topics a `LogPatternAlarm` has already prepared (policy statement added, warning
+ * and existing topics a `LogPatternAlarm` or an `EventNotifier` has already prepared (policy statement added, warning
  * given). An alarm given such a topic neither adds the statement again nor repeats the warning,
  * so that many alarms can share one topic.
  */
@@ -98,6 +99,35 @@ export function markPreparedForCloudWatch(topic: object): void {
 /** Whether the topic is ready for CloudWatch alarms (see `preparedTopics`). */
 export function isPreparedForCloudWatch(topic: object): boolean {
   return preparedTopics.has(topic);
+}
+
+/** What a construct says, in its warning, about the topic it could not fully check. */
+export interface UncheckedTopicWarning {
+  /** The warning's ID (users acknowledge it by this ID). */
+  readonly id: string;
+  /** Who notifies which topic, e.g. "The alarm notifies an existing topic". */
+  readonly subject: string;
+  /** What happens otherwise, a sentence. */
+  readonly otherwise: string;
+}
+
+/**
+ * Lets the CloudWatch alarms of `scope` publish to a topic this library did not create, once per
+ * topic: adds the publish statement to its topic policy (when it can) and warns about what cannot
+ * be checked at synthesis (the policy, when it could not add the statement, and the topic's key).
+ */
+export function prepareTopicForCloudWatch(scope: Construct, topic: sns.ITopic, warning: UncheckedTopicWarning): void {
+  if (isPreparedForCloudWatch(topic)) return;
+  const policy = topic.addToResourcePolicy(cloudWatchPublishStatement(scope, topic.topicArn));
+  markPreparedForCloudWatch(topic);
+  const needs = [
+    'if it is encrypted, its KMS key must not be the AWS managed key alias/aws/sns and its key policy must allow ' +
+    'the service principal cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*',
+  ];
+  if (!policy.statementAdded) {
+    needs.unshift('its topic policy must allow the service principal cloudwatch.amazonaws.com sns:Publish');
+  }
+  Annotations.of(scope).addWarningV2(warning.id, `${warning.subject} that this construct cannot fully check: ${needs.join('; ')}. ${warning.otherwise}`);
 }
 
 /**
