@@ -3,12 +3,11 @@ import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { failureAlarm } from './private/failure-alarm';
-import { acknowledgeNagRules } from './private/nag';
+import { allowRulesToSend, ruleDeadLetterQueue, TARGET_RETRY_POLICY } from './private/real-time/dead-letter-queue';
 import { CENTRAL_PATTERN } from './private/real-time/event-patterns';
 import { CENTRAL_EVENT_BUS_PARAMETER, synthesizeMemberTemplate } from './private/real-time/member-stack';
 import { RealTimeValidator } from './private/real-time/validation';
@@ -203,19 +202,8 @@ export class RealTimeRootAlerts extends Construct {
     });
 
     // The central rule: every forwarded event to the event notifier.
-    const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    const deadLetterQueue = ruleDeadLetterQueue(this);
     this.deadLetterQueue = deadLetterQueue;
-    acknowledgeNagRules(deadLetterQueue, [{
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'The queue is the dead-letter queue of EventBridge rule targets (DeadLetterConfig), which the rule does not ' +
-        'recognize as one: the end of the chain, with an alarm on the messages sent to it (member accounts: see ' +
-        'docs/real-time-alerts.md). A dead-letter queue behind it would hold nothing.',
-    }]);
     const centralRuleName = 'root-usage-to-event-notifier';
     const fn = notifier.function;
     this.centralRule = new events.CfnRule(this, 'CentralRule', {
@@ -228,7 +216,7 @@ export class RealTimeRootAlerts extends Construct {
         id: 'EventNotifier',
         arn: fn.functionArn,
         deadLetterConfig: { arn: deadLetterQueue.queueArn },
-        retryPolicy: { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 },
+        retryPolicy: TARGET_RETRY_POLICY,
       }],
     });
     new lambda.CfnPermission(this, 'InvokedByCentralRule', {
@@ -238,13 +226,7 @@ export class RealTimeRootAlerts extends Construct {
       sourceArn: this.centralRule.attrArn,
       sourceAccount: stack.account,
     });
-    deadLetterQueue.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCentralRule',
-      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-      actions: ['sqs:SendMessage'],
-      resources: [deadLetterQueue.queueArn],
-      conditions: { ArnEquals: { 'aws:SourceArn': this.centralRule.attrArn } },
-    }));
+    allowRulesToSend(deadLetterQueue, 'AllowCentralRule', [this.centralRule.attrArn]);
 
     // This account, in this region (a service-managed stack set never deploys to the management account).
     this.localForwarder = new RootEventForwarder(this, 'LocalForwarder', {

@@ -1,9 +1,9 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledgeNagRules } from './private/nag';
+import { allowRulesToSend, ruleDeadLetterQueue, TARGET_RETRY_POLICY } from './private/real-time/dead-letter-queue';
 import {
   ASSUME_ROOT_PATTERN,
   ROOT_ACTIVITY_PATTERN,
@@ -86,26 +86,15 @@ export class RootEventForwarder extends Construct {
     });
 
     // What could not be delivered after the retries (or at once, when permission is denied).
-    const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    const deadLetterQueue = ruleDeadLetterQueue(this);
     this.deadLetterQueue = deadLetterQueue;
-    acknowledgeNagRules(deadLetterQueue, [{
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'The queue is the dead-letter queue of EventBridge rule targets (DeadLetterConfig), which the rule does not ' +
-        'recognize as one: the end of the chain, with an alarm on the messages sent to it (member accounts: see ' +
-        'docs/real-time-alerts.md). A dead-letter queue behind it would hold nothing.',
-    }]);
 
     const target = (): events.CfnRule.TargetProperty => ({
       id: 'CentralEventBus',
       arn: props.eventBusArn,
       roleArn: role.roleArn,
       deadLetterConfig: { arn: deadLetterQueue.queueArn },
-      retryPolicy: { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 },
+      retryPolicy: TARGET_RETRY_POLICY,
     });
     this.rootActivityRule = new events.CfnRule(this, 'RootActivityRule', {
       description: 'Root-usage events (sign-ins, password recovery, root API calls) to the central event bus',
@@ -124,12 +113,6 @@ export class RootEventForwarder extends Construct {
     }
 
     // Only these two rules may send to the dead-letter queue.
-    deadLetterQueue.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowForwardingRules',
-      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-      actions: ['sqs:SendMessage'],
-      resources: [deadLetterQueue.queueArn],
-      conditions: { ArnEquals: { 'aws:SourceArn': [this.rootActivityRule.attrArn, this.assumeRootRule.attrArn] } },
-    }));
+    allowRulesToSend(deadLetterQueue, 'AllowForwardingRules', [this.rootActivityRule.attrArn, this.assumeRootRule.attrArn]);
   }
 }
