@@ -14,28 +14,25 @@ export class RealTimeValidator extends PropValidator {
   /** At least one root (`r-...`) or organizational unit (`ou-...`) ID, none twice. */
   public organizationalUnitIds(prop: string, values: string[]): void {
     if (Token.isUnresolved(values)) return;
-    if (values.length === 0) this.fail(prop, 'must list at least one organization root (r-...) or organizational unit (ou-...) ID');
-    const seen = new Set<string>();
-    values.forEach((value, index) => {
-      if (Token.isUnresolved(value)) return;
-      if (!/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/.test(value)) {
-        this.fail(`${prop}[${index}]`, `must be an organization root ID like "r-ab12" or an organizational unit ID like "ou-ab12-cd34ef56" (got "${value}")`);
-      }
-      if (seen.has(value)) this.fail(prop, `must not list "${value}" twice`);
-      seen.add(value);
-    });
+    this.eachOnce(prop, values, 'must list at least one organization root (r-...) or organizational unit (ou-...) ID',
+      /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/,
+      'must be an organization root ID like "r-ab12" or an organizational unit ID like "ou-ab12-cd34ef56"');
   }
 
   /** At least one region name, none twice. */
   public regions(prop: string, values: string[] | undefined): void {
     if (values === undefined || Token.isUnresolved(values)) return;
-    if (values.length === 0) this.fail(prop, 'must list at least one region (leave it unset for us-east-1 and this stack\'s region)');
+    this.eachOnce(prop, values, 'must list at least one region (leave it unset for us-east-1 and this stack\'s region)',
+      /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'must be a region name like "us-east-1"');
+  }
+
+  /** A non-empty list whose every value (tokens aside) matches `pattern`, none twice. */
+  private eachOnce(prop: string, values: string[], whenEmpty: string, pattern: RegExp, rule: string): void {
+    if (values.length === 0) this.fail(prop, whenEmpty);
     const seen = new Set<string>();
     values.forEach((value, index) => {
       if (Token.isUnresolved(value)) return;
-      if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(value)) {
-        this.fail(`${prop}[${index}]`, `must be a region name like "us-east-1" (got "${value}")`);
-      }
+      if (!pattern.test(value)) this.fail(`${prop}[${index}]`, `${rule} (got "${value}")`);
       if (seen.has(value)) this.fail(prop, `must not list "${value}" twice`);
       seen.add(value);
     });
