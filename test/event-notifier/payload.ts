@@ -141,11 +141,12 @@ export function orgTrailDelivery(
 
 /**
  * The detail type under which CloudTrail sends a record to EventBridge, from its `eventType`
- * (console sign-ins, service events, and API calls, console actions included).
+ * (EventBridge User Guide, "AWS service events delivered via AWS CloudTrail").
  */
 export function eventBridgeDetailType(r: Record<string, any>): string {
   switch (r.eventType) {
     case 'AwsConsoleSignIn': return 'AWS Console Sign In via CloudTrail';
+    case 'AwsConsoleAction': return 'AWS Console Action via CloudTrail';
     case 'AwsServiceEvent': return 'AWS Service Event via CloudTrail';
     default: return 'AWS API Call via CloudTrail';
   }

@@ -11,9 +11,11 @@
  * require an `aws.` source and a CloudTrail detail type, which events that a principal of the
  * account puts on the bus itself cannot carry (PutEvents rejects sources starting with `aws.`).
  */
-
-/** The detail types of CloudTrail events on EventBridge. */
-export const CLOUDTRAIL_DETAIL_TYPES = ['AWS API Call via CloudTrail', 'AWS Console Sign In via CloudTrail'];
+// CloudTrail's detail types on EventBridge, the list the event notifier accepts: root console
+// actions that are not API calls (`eventType` `AwsConsoleAction`) arrive as "AWS Console Action
+// via CloudTrail" and match the CIS conditions; service events are excluded by the root arm's
+// `eventType` condition.
+import { CLOUDTRAIL_DETAIL_TYPES } from '../event-notifier/decode';
 
 /**
  * Root activity: root console sign-ins (success and failure), root password recovery, and every
