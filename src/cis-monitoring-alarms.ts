@@ -3,8 +3,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { AlarmTopic } from './alarm-topic';
 import { LogPatternAlarm } from './log-pattern-alarm';
+import { trailLogGroup } from './private/control-tower-log-group';
+import { LogGroupWatch, validateWatch } from './private/log-group-watch';
 import { PropValidator } from './private/validation';
 import { RootUsageAlarm } from './root-usage-alarm';
 
@@ -53,9 +56,14 @@ export enum CisControl {
 export interface CisMonitoringAlarmsProps {
   /**
    * The name of the CloudWatch Logs log group that receives the CloudTrail events of the
-   * organization (or account) trail. Give either `logGroupName` or `logGroup`, not both.
+   * organization (or account) trail, used as given. Give either `logGroupName` or `logGroup`,
+   * not both.
    *
-   * @default "aws-controltower/CloudTrailLogs"
+   * With neither, the alarms watch the group the AWS Control Tower trail writes to now, looked up
+   * at synthesis in a stack with an explicit account and region (see `logGroupName` of
+   * {@link RootUsageAlarm}).
+   *
+   * @default - the log group of the AWS Control Tower trail
    */
   readonly logGroupName?: string;
 
@@ -134,6 +142,30 @@ export interface CisMonitoringAlarmsProps {
    * @default false
    */
   readonly eventNotifications?: boolean;
+
+  /**
+   * Whether to alarm when the log group receives no events for `deliveryWatchdogWindow`: one
+   * watchdog for all the alarms (see `deliveryWatchdog` of {@link RootUsageAlarm}).
+   *
+   * @default true
+   */
+  readonly deliveryWatchdog?: boolean;
+
+  /**
+   * How long the log group may receive no events before the delivery watchdog alarms: a whole
+   * multiple of 5 minutes, from 10 minutes to 1 day.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly deliveryWatchdogWindow?: Duration;
+
+  /**
+   * Whether to alarm on changes that would blind the watch: one tamper alarm for all the alarms
+   * (see `tamperAlarm` of {@link RootUsageAlarm}).
+   *
+   * @default true
+   */
+  readonly tamperAlarm?: boolean;
 
   /**
    * The controls to create alarms for, in any order (the alarms follow Security Hub's order).
@@ -292,6 +324,28 @@ export class CisMonitoringAlarms extends Construct {
   /** The log group the metric filters are on. */
   public readonly logGroup: logs.ILogGroup;
 
+  /**
+   * The alarm that fires when the log group receives no events, shared by all the alarms.
+   *
+   * @default - none when `deliveryWatchdog` is false
+   */
+  public readonly deliveryWatchdog?: cloudwatch.IAlarm;
+
+  /**
+   * The alarm on changes that would blind the watch, shared by all the alarms.
+   *
+   * @default - none when `tamperAlarm` is false
+   */
+  public readonly tamperAlarm?: cloudwatch.IAlarm;
+
+  /**
+   * The CloudTrail trail known to write to the log group (the AWS Control Tower trail when no log
+   * group was given).
+   *
+   * @default - none when the log group was given
+   */
+  public readonly trailName?: string;
+
   private readonly byControl = new Map<CisControl, LogPatternAlarm>();
 
   constructor(scope: Construct, id: string, props: CisMonitoringAlarmsProps) {
@@ -327,9 +381,12 @@ export class CisMonitoringAlarms extends Construct {
       );
     }
 
+    const watchdogWindow = validateWatch(validate, props);
+
     // One log group reference and one topic for all alarms.
-    this.logGroup = props.logGroup
-      ?? logs.LogGroup.fromLogGroupName(this, 'LogGroup', props.logGroupName ?? LogPatternAlarm.CONTROL_TOWER_LOG_GROUP_NAME);
+    const source = trailLogGroup(this, 'LogGroup', validate, props);
+    this.logGroup = source.logGroup;
+    this.trailName = source.trailName;
 
     // With an existing topic, the first alarm prepares it (topic policy, warning, subscriptions)
     // and the others reuse it as prepared; a topic created here is subscribed to once.
@@ -346,6 +403,23 @@ export class CisMonitoringAlarms extends Construct {
       this.encryptionKey = created.encryptionKey;
     }
 
+    // One watchdog and one tamper alarm for all alarms, here rather than under whichever alarm
+    // comes first; the alarms below share them.
+    const tamperAlarm = props.tamperAlarm ?? true;
+    if (watchdogWindow !== undefined || tamperAlarm) {
+      const watch = LogGroupWatch.serve(this, this.logGroup, {
+        owner: `CisMonitoringAlarms at ${this.node.path}`,
+        topic: this.topic,
+        topicKey: this.encryptionKey,
+        trailName: this.trailName,
+        deliveryWatchdogWindow: watchdogWindow,
+        tamperAlarm,
+        metricNamespace: props.metricNamespace ?? LogPatternAlarm.DEFAULT_METRIC_NAMESPACE,
+      });
+      this.deliveryWatchdog = watch.deliveryWatchdog;
+      this.tamperAlarm = tamperAlarm ? watch.tamperAlarm : undefined;
+    }
+
     const alarms: LogPatternAlarm[] = [];
     for (const control of this.controls) {
       const spec = CisMonitoringAlarms.spec(control);
@@ -357,6 +431,9 @@ export class CisMonitoringAlarms extends Construct {
         period: props.period,
         evaluationWindow: props.evaluationWindow,
         notifyOnRecovery: props.notifyOnRecovery,
+        deliveryWatchdog: props.deliveryWatchdog,
+        deliveryWatchdogWindow: props.deliveryWatchdogWindow,
+        tamperAlarm: props.tamperAlarm,
       };
       const alarm = control === CisControl.CLOUDWATCH_1
         ? new RootUsageAlarm(this, spec.id, { ...shared, eventNotifications: props.eventNotifications })

@@ -10,7 +10,9 @@ import { AlarmTopic } from './alarm-topic';
 import { EventNotifier } from './event-notifier';
 import * as cli from './private/cli-commands';
 import { prepareTopicForCloudWatch } from './private/cloudwatch-access';
+import { CONTROL_TOWER_3X_LOG_GROUP_NAME, CONTROL_TOWER_TRAIL_NAME, trailLogGroup } from './private/control-tower-log-group';
 import { deployedLength, logsInsightsLink } from './private/insights-link';
+import { LogGroupWatch, validateWatch } from './private/log-group-watch';
 import { isRootEventPattern } from './private/root-event-pattern';
 import { PropValidator } from './private/validation';
 
@@ -20,13 +22,19 @@ import { PropValidator } from './private/validation';
  */
 export interface LogPatternAlarmOptions {
   /**
-   * The name of the CloudWatch Logs log group that receives the CloudTrail events.
-   *
-   * In an AWS Control Tower landing zone the organization trail delivers every account's events
-   * to `aws-controltower/CloudTrailLogs` in the management account's home region; deploy there.
+   * The name of the CloudWatch Logs log group that receives the CloudTrail events, used as given.
    * Give either `logGroupName` or `logGroup`, not both.
    *
-   * @default "aws-controltower/CloudTrailLogs"
+   * With neither, the construct watches the group that the AWS Control Tower organization trail
+   * (`aws-controltower-BaselineCloudTrail`, in the management account's home region) writes to
+   * now: `aws-controltower/CloudTrailLogs` on landing zones set up before Control Tower 4.0,
+   * `aws-controltower/CloudTrailLogs-<suffix>` on 4.0. In a stack with an explicit account and
+   * region it is looked up at synthesis (the CDK CLI reads the trail through the Cloud Control
+   * API and caches the answer in `cdk.context.json`: commit that file); in an
+   * environment-agnostic stack, which cannot look anything up, it is
+   * `aws-controltower/CloudTrailLogs`, with a synthesis warning.
+   *
+   * @default - the log group of the AWS Control Tower trail
    */
   readonly logGroupName?: string;
 
@@ -128,6 +136,40 @@ export interface LogPatternAlarmOptions {
    * @default false
    */
   readonly eventNotifications?: boolean;
+
+  /**
+   * Whether to alarm when the log group receives no events at all for `deliveryWatchdogWindow`
+   * (its `AWS/Logs` `IncomingLogEvents`, missing data breaching): a stopped or deleted trail, a
+   * broken CloudWatch Logs delivery role, or a trail that now writes to another group all end in
+   * ALARM, instead of a root-usage alarm that stays OK because it sees nothing. ALARM and OK
+   * notify the topic. One watchdog per log group and stack, shared by every construct of the
+   * library on that group.
+   *
+   * @default true
+   */
+  readonly deliveryWatchdog?: boolean;
+
+  /**
+   * How long the log group may receive no events before the delivery watchdog alarms: a whole
+   * multiple of 5 minutes, from 10 minutes to 1 day, known at synthesis. An organization trail
+   * with management events is never silent for long; a quiet single-account trail of write
+   * events only may need a longer window.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly deliveryWatchdogWindow?: Duration;
+
+  /**
+   * Whether to alarm on changes that would blind the watch: the trail stopped, deleted or
+   * updated; the log group deleted or its metric or subscription filters deleted; alarms deleted
+   * or their actions disabled; the topic deleted, unsubscribed or its policy changed; its KMS key
+   * disabled or scheduled for deletion; the stack deleted. A metric filter on the same log group
+   * and an alarm notifying the topic (ALARM and OK). One per log group and stack, shared by
+   * every construct of the library on that group.
+   *
+   * @default true
+   */
+  readonly tamperAlarm?: boolean;
 }
 
 /**
@@ -182,8 +224,18 @@ export interface LogPatternAlarmProps extends LogPatternAlarmOptions {
  * (such as the other CIS AWS Foundations monitoring controls).
  */
 export class LogPatternAlarm extends Construct {
-  /** The log group of the AWS Control Tower organization trail. */
-  public static readonly CONTROL_TOWER_LOG_GROUP_NAME = 'aws-controltower/CloudTrailLogs';
+  /**
+   * The log group of the AWS Control Tower organization trail on landing zones set up before
+   * Control Tower 4.0 (4.0 adds a suffix), watched in an environment-agnostic stack when no log
+   * group is given.
+   */
+  public static readonly CONTROL_TOWER_LOG_GROUP_NAME = CONTROL_TOWER_3X_LOG_GROUP_NAME;
+
+  /**
+   * The AWS Control Tower organization trail, in the management account's home region, whose
+   * log group the construct looks up when no log group is given.
+   */
+  public static readonly CONTROL_TOWER_TRAIL_NAME = CONTROL_TOWER_TRAIL_NAME;
 
   /** The metric namespace used when none is given. */
   public static readonly DEFAULT_METRIC_NAMESPACE = 'CloudTrailMetrics';
@@ -216,6 +268,30 @@ export class LogPatternAlarm extends Construct {
    * @default - none, unless `eventNotifications` is true
    */
   public readonly eventNotifier?: EventNotifier;
+
+  /**
+   * The alarm that fires when the log group receives no events (see `deliveryWatchdog`), shared
+   * by every construct of the library on the log group.
+   *
+   * @default - none when `deliveryWatchdog` is false
+   */
+  public readonly deliveryWatchdog?: cloudwatch.IAlarm;
+
+  /**
+   * The alarm on changes that would blind the watch (see `tamperAlarm`), shared by every
+   * construct of the library on the log group.
+   *
+   * @default - none when `tamperAlarm` is false
+   */
+  public readonly tamperAlarm?: cloudwatch.IAlarm;
+
+  /**
+   * The CloudTrail trail known to write to the log group: `aws-controltower-BaselineCloudTrail`
+   * when the construct took the Control Tower trail's group (no `logGroupName` or `logGroup`).
+   *
+   * @default - none when the log group was given
+   */
+  public readonly trailName?: string;
 
   /** The alarm's name where known at synthesis (the `alarmName` given), else its reference. */
   private readonly alarmNameForCommands: string;
@@ -272,10 +348,12 @@ export class LogPatternAlarm extends Construct {
     if (periodMinutes * evaluationPeriods > 24 * 60) {
       validate.fail('evaluationWindow', `rounded up to whole periods of ${periodMinutes} minutes must be at most 1 day`);
     }
+    const watchdogWindow = validateWatch(validate, props);
 
     // The chain, from the log group to the topic.
-    this.logGroup = props.logGroup
-      ?? logs.LogGroup.fromLogGroupName(this, 'LogGroup', props.logGroupName ?? LogPatternAlarm.CONTROL_TOWER_LOG_GROUP_NAME);
+    const source = trailLogGroup(this, 'LogGroup', validate, props);
+    this.logGroup = source.logGroup;
+    this.trailName = source.trailName;
 
     this.metricFilter = new logs.MetricFilter(this, 'MetricFilter', {
       logGroup: this.logGroup,
@@ -317,6 +395,21 @@ export class LogPatternAlarm extends Construct {
     this.alarm.addAlarmAction(action);
     if (props.notifyOnRecovery ?? true) {
       this.alarm.addOkAction(action);
+    }
+
+    // Never blind without telling: the log group's watchdog and tamper alarm.
+    if (watchdogWindow !== undefined || (props.tamperAlarm ?? true)) {
+      const watch = LogGroupWatch.serve(this, this.logGroup, {
+        owner: `${this.constructor.name} at ${this.node.path}`,
+        topic: this.topic,
+        topicKey: this.encryptionKey,
+        trailName: this.trailName,
+        deliveryWatchdogWindow: watchdogWindow,
+        tamperAlarm: props.tamperAlarm ?? true,
+        metricNamespace: props.metricNamespace ?? LogPatternAlarm.DEFAULT_METRIC_NAMESPACE,
+      });
+      this.deliveryWatchdog = watchdogWindow !== undefined ? watch.deliveryWatchdog : undefined;
+      this.tamperAlarm = (props.tamperAlarm ?? true) ? watch.tamperAlarm : undefined;
     }
 
     if (props.eventNotifications) {

@@ -7,6 +7,12 @@ import { CisControl, CisMonitoringAlarms, CisMonitoringAlarmsProps, LogPatternAl
 
 const EMAIL = 'security@example.com';
 
+/** Matches every warning but the one of an environment-agnostic stack that cannot look up the Control Tower log group. */
+const NOT_LOOKUP_WARNING = Match.not(Match.stringLikeRegexp('controlTowerLogGroupNotLookedUp'));
+
+/** The metric of the tamper alarm, which every set has beside its control alarms. */
+const TAMPER_METRIC = 'RootWatchTampering';
+
 function newStack(): Stack {
   return new Stack(new App(), 'Stack');
 }
@@ -23,10 +29,11 @@ function deployedText(description: any): string {
       : JSON.stringify(part)).join(separator);
 }
 
-/** The metric filters of a template, by metric name. */
+/** The metric filters of a template's controls (not the tamper alarm's), by metric name. */
 function filtersByMetric(template: Template): Record<string, any> {
   return Object.fromEntries(Object.values<any>(template.findResources('AWS::Logs::MetricFilter'))
-    .map((r) => [r.Properties.MetricTransformations[0].MetricName, r.Properties]));
+    .map((r) => [r.Properties.MetricTransformations[0].MetricName, r.Properties])
+    .filter(([metric]) => metric !== TAMPER_METRIC));
 }
 
 describe('CisMonitoringAlarms, the full set', () => {
@@ -38,9 +45,17 @@ describe('CisMonitoringAlarms, the full set', () => {
   const template = Template.fromStack(stack);
 
   // THEN
-  test('fourteen metric filters and alarms, one topic, one key, one subscription', () => {
-    template.resourceCountIs('AWS::Logs::MetricFilter', 14);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 14);
+  test('fourteen metric filters and alarms, one watchdog and one tamper alarm, one topic, one key, one subscription', () => {
+    template.resourceCountIs('AWS::Logs::MetricFilter', 14 + 1);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 14 + 2);
+    expect(cis.deliveryWatchdog).toBeDefined();
+    expect(cis.tamperAlarm).toBeDefined();
+    expect(cis.trailName).toBe('aws-controltower-BaselineCloudTrail');
+    for (const alarm of cis.alarms) {
+      expect(alarm.deliveryWatchdog).toBe(cis.deliveryWatchdog);
+      expect(alarm.tamperAlarm).toBe(cis.tamperAlarm);
+      expect(alarm.trailName).toBe(cis.trailName);
+    }
     template.resourceCountIs('AWS::SNS::Topic', 1);
     template.resourceCountIs('AWS::KMS::Key', 1);
     template.resourceCountIs('AWS::SNS::Subscription', 1);
@@ -92,7 +107,9 @@ describe('CisMonitoringAlarms, the full set', () => {
 
   test('every alarm: Sum >= 1 over the window, notifies the shared topic on ALARM and OK, names its control', () => {
     const topicRef = { Ref: stack.getLogicalId(cis.topic.node.defaultChild as sns.CfnTopic) };
-    const alarms = Object.values<any>(template.findResources('AWS::CloudWatch::Alarm'));
+    const alarms = Object.values<any>(template.findResources('AWS::CloudWatch::Alarm'))
+      .filter((a) => a.Properties.Namespace === 'CloudTrailMetrics' && a.Properties.MetricName !== TAMPER_METRIC);
+    expect(alarms).toHaveLength(14);
     for (const alarm of alarms) {
       expect(alarm.Properties).toMatchObject({
         Statistic: 'Sum',
@@ -118,7 +135,7 @@ describe('CisMonitoringAlarms, the full set', () => {
   });
 
   test('no warning: the shared topic is the construct\'s own', () => {
-    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+    Annotations.fromStack(stack).hasNoWarning('*', NOT_LOOKUP_WARNING);
   });
 
   test('the patterns are literal strings in the template (no tokens)', () => {
@@ -158,7 +175,7 @@ describe('selection', () => {
     // THEN
     expect(cis.controls).toEqual(CisMonitoringAlarms.ALL_CONTROLS.slice(2));
     expect(cis.rootUsage).toBeUndefined();
-    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 12);
+    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 12 + 2);
     expect(filtersByMetric(Template.fromStack(stack))).not.toHaveProperty('UnauthorizedAPICalls');
   });
 
@@ -190,7 +207,11 @@ describe('shared options', () => {
       expect(filter.Properties.LogGroupName).toBe('org/CloudTrailLogs-suffix');
       expect(filter.Properties.MetricTransformations[0].MetricNamespace).toBe('CIS');
     }
-    for (const alarm of Object.values<any>(template.findResources('AWS::CloudWatch::Alarm'))) {
+    // The control alarms (the watchdog watches AWS/Logs, and both it and the tamper alarm keep their OK notifications).
+    const alarms = Object.values<any>(template.findResources('AWS::CloudWatch::Alarm'))
+      .filter((a) => a.Properties.MetricName !== TAMPER_METRIC && a.Properties.Namespace !== 'AWS/Logs');
+    expect(alarms).toHaveLength(14);
+    for (const alarm of alarms) {
       expect(alarm.Properties).toMatchObject({ Namespace: 'CIS', Period: 300, EvaluationPeriods: 3 });
       expect(alarm.Properties.OKActions).toBeUndefined();
     }
@@ -247,15 +268,16 @@ describe('shared options', () => {
 
     // THEN
     const filters = Object.values<any>(Template.fromStack(stack).findResources('AWS::Logs::MetricFilter'));
-    expect(filters).toHaveLength(14);
-    expect(filters.filter((f) => f.Properties.LogGroupName === 'from/a/token')).toHaveLength(14);
+    expect(filters).toHaveLength(14 + 1);
+    expect(filters.filter((f) => f.Properties.LogGroupName === 'from/a/token')).toHaveLength(14 + 1);
   });
 
   test('two instances in one stack do not collide', () => {
     const stack = newStack();
     new CisMonitoringAlarms(stack, 'A', { emailAddresses: [EMAIL] });
     new CisMonitoringAlarms(stack, 'B', { emailAddresses: [EMAIL], logGroupName: 'other/Trail' });
-    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 28);
+    // Each on its own log group: each its own watchdog and tamper alarm.
+    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 2 * (14 + 2));
   });
 });
 
@@ -391,5 +413,5 @@ test('the README upgrade path: a deployed RootUsageAlarm keeps its resources, th
   expect(cis.alarms.every((alarm) => alarm.topic === rootUsage.topic)).toBe(true);
   Template.fromStack(after).resourceCountIs('AWS::SNS::Topic', 1);
   Template.fromStack(after).resourceCountIs('AWS::SNS::Subscription', 1);
-  Annotations.fromStack(after).hasNoWarning('*', Match.anyValue());
+  Annotations.fromStack(after).hasNoWarning('*', NOT_LOOKUP_WARNING);
 });

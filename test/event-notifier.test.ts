@@ -208,7 +208,8 @@ describe('RootUsageAlarm with eventNotifications', () => {
   });
 
   test('alarms on errors, throttles, failed deliveries to the queue, arrivals in it and its depth notify the same topic, and again when they clear', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    // The root-usage alarm, the delivery watchdog, the tamper alarm and the notifier's five.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
     const common = {
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       Threshold: 1,

@@ -24,6 +24,11 @@ const CREATED_TOPIC = {
 const FILTER_AND_ALARM = {
   RootUsageMetricFilterB7850997: 'AWS::Logs::MetricFilter',
   RootUsageAlarm268E92F1: 'AWS::CloudWatch::Alarm',
+  // The log group's watch, added by the release of the delivery watchdog and the tamper alarm
+  // (README "Upgrading"): new resources beside the unchanged ones above.
+  RootUsageWatchDeliveryWatchdog0D4F6B47: 'AWS::CloudWatch::Alarm',
+  RootUsageWatchTamperFilter4DC0D882: 'AWS::Logs::MetricFilter',
+  RootUsageWatchTamperAlarm7F81BEE0: 'AWS::CloudWatch::Alarm',
 };
 
 const EXPECTED: Record<string, Record<string, string>> = {
@@ -89,6 +94,10 @@ const EXPECTED: Record<string, Record<string, string>> = {
     CisRouteTableChangesAlarm8C7F10BE: 'AWS::CloudWatch::Alarm',
     CisVPCChangesMetricFilterE140D1C1: 'AWS::Logs::MetricFilter',
     CisVPCChangesAlarm90CB1B50: 'AWS::CloudWatch::Alarm',
+    // One watch for the fourteen alarms (new in the release of the watchdog and tamper alarm).
+    CisWatchDeliveryWatchdogF2A72962: 'AWS::CloudWatch::Alarm',
+    CisWatchTamperFilter442AC9A7: 'AWS::Logs::MetricFilter',
+    CisWatchTamperAlarm1A7B4138: 'AWS::CloudWatch::Alarm',
   },
   'event-notifications': {
     ...FILTER_AND_ALARM,

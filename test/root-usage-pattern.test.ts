@@ -36,11 +36,14 @@ const cases: Array<[string, Vector]> = VECTOR_FILES.flatMap((file) => vectors[fi
   `${file}: ${v.name} ${v.expectMatch ? 'matches' : 'does not match'}`, v,
 ]));
 
-/** The FilterPattern of the only AWS::Logs::MetricFilter of a stack with a RootUsageAlarm. */
+/** The FilterPattern of the root-usage AWS::Logs::MetricFilter of a stack with a RootUsageAlarm. */
 function synthesizedFilterPattern(): unknown {
   const stack = new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'us-east-1' } });
   new RootUsageAlarm(stack, 'RootUsage', { emailAddresses: ['security@example.com'] });
-  const filters = Object.values(Template.fromStack(stack).findResources('AWS::Logs::MetricFilter'));
+  // The root-usage filter (the other one is the tamper alarm's).
+  const filters = Object.values(Template.fromStack(stack).findResources('AWS::Logs::MetricFilter', {
+    Properties: { MetricTransformations: [{ MetricName: 'RootAccountUsage' }] },
+  }));
   expect(filters).toHaveLength(1);
   return filters[0].Properties.FilterPattern;
 }
