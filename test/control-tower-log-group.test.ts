@@ -10,6 +10,10 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { CisMonitoringAlarms, LogPatternAlarm, RootUsageAlarm } from '../src';
+import { lookupSupported } from '../src/private/control-tower-log-group';
+
+/** aws-cdk-lib 2.182.0 and newer can ask the CDK CLI for the lookup; test:min-cdk runs these tests on 2.93.0 too. */
+const LOOKUP = lookupSupported();
 
 const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';
@@ -51,7 +55,7 @@ function rootFilter(template: Template): any {
   return filters[0].Properties;
 }
 
-describe('the lookup, as the CDK CLI answers it', () => {
+(LOOKUP ? describe : describe.skip)('the lookup, as the CDK CLI answers it', () => {
   test('landing zone 3.x: aws-controltower/CloudTrailLogs, the trail known, no lookup left, no warning', () => {
     // GIVEN
     const stack = stackWith(found('aws-controltower/CloudTrailLogs'));
@@ -196,6 +200,24 @@ describe('an environment-agnostic stack cannot look up', () => {
     ));
     expect(missingContext(stack)).toEqual([]);
   });
+});
+
+(LOOKUP ? describe.skip : describe)('an aws-cdk-lib older than 2.182.0 cannot ask for the lookup', () => {
+  test('it watches the 3.x name and warns that aws-cdk-lib 2.182.0 or logGroupName is needed, in a stack with an account and region', () => {
+    const stack = stackWith(found('aws-controltower/CloudTrailLogs-tfw-qeb'));
+    const alarm = new RootUsageAlarm(stack, 'RootUsage', { emailAddresses: EMAIL });
+    expect(rootFilter(Template.fromStack(stack)).LogGroupName).toBe('aws-controltower/CloudTrailLogs');
+    expect(alarm.trailName).toBe('aws-controltower-BaselineCloudTrail');
+    Annotations.fromStack(stack).hasWarning('/LandingZone/RootUsage', Match.stringLikeRegexp(
+      'older than 2\\.182\\.0.*cannot be looked up: watching aws-controltower/CloudTrailLogs.*Upgrade aws-cdk-lib to 2\\.182\\.0 or newer.*or give logGroupName',
+    ));
+    expect(missingContext(stack)).toEqual([]);
+  });
+});
+
+test('the installed aws-cdk-lib decides whether the lookup is possible', () => {
+  const [major, minor] = require('aws-cdk-lib/package.json').version.split('.').map(Number);
+  expect(LOOKUP).toBe(major > 2 || minor >= 182);
 });
 
 /** The lookups a stack asks of the CDK CLI. */

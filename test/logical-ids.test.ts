@@ -132,6 +132,9 @@ const EXPECTED: Record<string, Record<string, string>> = {
   },
 };
 
+// The quick start looked up on a 4.0 landing zone: the same resources as without the lookup.
+EXPECTED['control-tower-4'] = EXPECTED.default;
+
 // The real-time variant: the event-notifications variant's resources, unchanged (whatever that
 // list holds), and the real-time path's (`RealTime` is the construct id the user chose).
 EXPECTED['real-time'] = {

@@ -12,6 +12,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { CisMonitoringAlarms, RealTimeRootAlerts, RootUsageAlarm } from '../src';
+import { lookupContextKey } from '../src/private/control-tower-log-group';
 import { buildMemberStack } from '../src/private/real-time/member-stack';
 
 /** The construct's id in every variant stack: part of every logical ID it creates. */
@@ -103,6 +104,22 @@ export const VARIANTS: Variant[] = [
       const encryptionKey = userKey(stack, 'UserKey');
       new RootUsageAlarm(stack, CONSTRUCT_ID, { encryptionKey, emailAddresses: [EMAIL] });
       return { stack, trailLogGroup: 'aws-controltower/CloudTrailLogs' };
+    },
+  },
+  {
+    // The README's quick start on a Control Tower 4.0 landing zone: a stack with the management
+    // account and home region, whose trail's log group the CDK CLI looked up (the answer as the
+    // CLI writes it into cdk.context.json).
+    name: 'control-tower-4',
+    build: (app) => {
+      const stack = new Stack(app, stackName('control-tower-4'), { env: { account: '111111111111', region: 'eu-west-1' } });
+      const logGroupName = 'aws-controltower/CloudTrailLogs-tfw-qeb';
+      stack.node.setContext(lookupContextKey(stack), [{
+        CloudWatchLogsLogGroupArn: `arn:aws:logs:eu-west-1:111111111111:log-group:${logGroupName}:*`,
+        Identifier: 'aws-controltower-BaselineCloudTrail',
+      }]);
+      new RootUsageAlarm(stack, CONSTRUCT_ID, { emailAddresses: [EMAIL] });
+      return { stack, trailLogGroup: logGroupName };
     },
   },
   {

@@ -1,5 +1,6 @@
 import { Annotations, ContextProvider, Stack, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { Construct } from 'constructs';
 import { PropValidator } from './validation';
 
@@ -27,6 +28,18 @@ export const CC_API_PROVIDER = 'cc-api-provider';
 
 /** Warning ID when the stack has no account and region to look the trail up in. */
 export const NOT_LOOKED_UP_WARNING = 'cdk-root-usage-alarm:controlTowerLogGroupNotLookedUp';
+
+/** The first aws-cdk-lib whose cloud assembly schema (40.6) has the Cloud Control context provider. */
+export const LOOKUP_MIN_CDK_VERSION = '2.182.0';
+
+/**
+ * Whether the installed aws-cdk-lib can ask the CDK CLI for a Cloud Control lookup: older
+ * releases refuse to write an assembly that names a provider their schema does not list
+ * ("instance.missing[0].provider is not one of enum values").
+ */
+export function lookupSupported(): boolean {
+  return Object.values(cxschema.ContextProvider as Record<string, string>).includes(CC_API_PROVIDER);
+}
 
 /**
  * The lookup's provider props. `ignoreErrorOnMissingContext` and `dummyValue` are provider props
@@ -90,15 +103,21 @@ const TRAILS = new WeakMap<logs.ILogGroup, string>();
 
 function controlTowerLogGroupName(scope: Construct, validate: PropValidator): string {
   const stack = Stack.of(scope);
-  if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) {
+  const agnostic = Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region);
+  if (agnostic || !lookupSupported()) {
+    const why = agnostic
+      ? 'the stack has no explicit account and region'
+      : `this aws-cdk-lib is older than ${LOOKUP_MIN_CDK_VERSION}, whose CDK CLI lookups include the Cloud Control API`;
+    const fix = agnostic
+      ? 'Give the stack an env with the management account and home region (the group is then looked up), or give logGroupName: '
+      : `Upgrade aws-cdk-lib to ${LOOKUP_MIN_CDK_VERSION} or newer (the group is then looked up), or give logGroupName: `;
     Annotations.of(scope).addWarningV2(
       NOT_LOOKED_UP_WARNING,
-      `No logGroupName or logGroup was given and the stack has no explicit account and region, so the log group of the ` +
+      `No logGroupName or logGroup was given and ${why}, so the log group of the ` +
       `AWS Control Tower trail ${CONTROL_TOWER_TRAIL_NAME} cannot be looked up: watching ${CONTROL_TOWER_3X_LOG_GROUP_NAME}, ` +
       'its name on landing zones set up before Control Tower 4.0. A 4.0 landing zone writes to ' +
       `${CONTROL_TOWER_3X_LOG_GROUP_NAME}-<suffix>, and the deployment then fails ("The specified log group does not exist"). ` +
-      'Give the stack an env with the management account and home region (the group is then looked up), or give logGroupName: ' +
-      `aws cloudtrail describe-trails --trail-name-list ${CONTROL_TOWER_TRAIL_NAME} --query 'trailList[].CloudWatchLogsLogGroupArn'`,
+      fix + `aws cloudtrail describe-trails --trail-name-list ${CONTROL_TOWER_TRAIL_NAME} --query 'trailList[].CloudWatchLogsLogGroupArn'`,
     );
     return CONTROL_TOWER_3X_LOG_GROUP_NAME;
   }
