@@ -1,9 +1,9 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { AlarmTopic } from './alarm-topic';
 import { LogPatternAlarm } from './log-pattern-alarm';
 import { trailLogGroup } from './private/control-tower-log-group';

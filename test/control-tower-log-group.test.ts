@@ -5,10 +5,11 @@
  * passes for one synthesis, for a failed lookup). test/control-tower-lookup-cli.test.ts runs the
  * real CLI against a local implementation of the API.
  */
+import * as fs from 'fs';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { CisMonitoringAlarms, LogPatternAlarm, RootUsageAlarm } from '../src';
 import { lookupSupported } from '../src/private/control-tower-log-group';
 
@@ -216,7 +217,8 @@ describe('an environment-agnostic stack cannot look up', () => {
 });
 
 test('the installed aws-cdk-lib decides whether the lookup is possible', () => {
-  const [major, minor] = require('aws-cdk-lib/package.json').version.split('.').map(Number);
+  const version: string = JSON.parse(fs.readFileSync(require.resolve('aws-cdk-lib/package.json'), 'utf8')).version;
+  const [major, minor] = version.split('.').map(Number);
   expect(LOOKUP).toBe(major > 2 || minor >= 182);
 });
 

@@ -126,7 +126,7 @@ function controlTowerLogGroupName(scope: Construct, validate: PropValidator): st
   const cached = scope.node.tryGetContext(key);
   const where = `account ${stack.account}, region ${stack.region}`;
   const setInstead =
-    `Deploy this stack to the AWS Control Tower management account and home region, or give logGroupName: the group your ` +
+    'Deploy this stack to the AWS Control Tower management account and home region, or give logGroupName: the group your ' +
     `organization trail writes to (aws cloudtrail describe-trails --region ${stack.region} --query 'trailList[].[Name,CloudWatchLogsLogGroupArn]')`;
   if (cached !== null && typeof cached === 'object' && !Array.isArray(cached) && PROVIDER_ERROR_KEY in cached) {
     const error = String(cached[PROVIDER_ERROR_KEY]);

@@ -7,8 +7,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { shellQuote } from './cli-commands';
 import { deployedLength, logsInsightsLink } from './insights-link';
-import { PropValidator } from './validation';
 import { tamperFilterPattern, tamperPatternDeployedLength, WatchedResources } from './tamper-pattern';
+import { PropValidator } from './validation';
 
 /**
  * What keeps the library's watch on a CloudTrail log group from going blind without telling: a
