@@ -19,6 +19,9 @@ import { acknowledgeNagRules } from './private/nag';
 import { isRootEventPattern, ROOT_EVENT_NOTIFICATION_PATTERN } from './private/root-event-pattern';
 import { PropValidator } from './private/validation';
 
+/** aws-cdk-lib's feature flag that gives every Function a log group of its own (cx-api USE_CDK_MANAGED_LAMBDA_LOGGROUP). */
+const USE_CDK_MANAGED_LOG_GROUP = '@aws-cdk/aws-lambda:useCdkManagedLogGroup';
+
 /**
  * Properties of an {@link EventNotifier}.
  */
@@ -142,6 +145,15 @@ export class EventNotifier extends Construct {
 
   constructor(scope: Construct, id: string, props: EventNotifierProps) {
     super(scope, id);
+    // The function's log group is FunctionLogGroup below (encrypted, with retention, created
+    // before the first invocation). aws-cdk-lib's flag @aws-cdk/aws-lambda:useCdkManagedLogGroup,
+    // which `cdk init` writes into new apps' cdk.json, would make lambda.Function create a second
+    // `/aws/lambda/<name>` group beside it (two resources, one name: CloudFormation fails). The
+    // Function's `logGroup` prop cannot take ours instead: that group's name holds the function's
+    // name, so LoggingConfig would close a cycle. So the flag is off in this construct's subtree
+    // only, for every aws-cdk-lib (older ones do not know it): the template is the same with or
+    // without the flags.
+    this.node.setContext(USE_CDK_MANAGED_LOG_GROUP, false);
     const validate = new PropValidator(`EventNotifier at ${this.node.path}`);
     const filterPattern = props.filterPattern ?? ROOT_EVENT_NOTIFICATION_PATTERN;
     validate.maxLength('filterPattern', filterPattern, 1024);
