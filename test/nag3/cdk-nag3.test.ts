@@ -16,12 +16,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as nag from 'cdk-nag';
-import { findConstruct, NAG_CASES, PACKS } from './nag-cases';
+import { findConstruct, NAG_CASES, PACKS } from '../nag-cases';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const NAG_VERSION: string = require('cdk-nag/package.json').version;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const CDK_VERSION: string = require('aws-cdk-lib/package.json').version;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const NAG_VERSION: string = require('cdk-nag/package.json').version;
 
 /** Each finding of the app, as "<rule>: <construct path>", by pack prefix. */
 function synthFindings(app: App): Map<string, string[]> {

@@ -7,7 +7,7 @@ const root = path.resolve(__dirname, '..', '..', '.tmp', 'nag3');
 
 module.exports = {
   rootDir: root,
-  testMatch: ['<rootDir>/test/*.test.ts'],
+  testMatch: ['<rootDir>/test/nag3/*.test.ts'],
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: { esModuleInterop: true, strict: true, target: 'ES2020', module: 'CommonJS' }, isolatedModules: true }] },
 };

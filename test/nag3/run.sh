@@ -12,7 +12,7 @@ export AWS_EC2_METADATA_DISABLED=true AWS_REGION="${AWS_REGION:-us-east-1}"
 work=.tmp/nag3
 installed() { node -p "try { require('./$work/node_modules/$1/package.json').version } catch { '' }"; }
 rm -rf "$work/src" "$work/test" "$work/assets"
-mkdir -p "$work/test" "$work/docs"
+mkdir -p "$work/test/nag3" "$work/docs"
 if [ "$(installed aws-cdk-lib)" != "$NAG3_CDK_VERSION" ] || [ "$(installed cdk-nag)" != "$NAG3_VERSION" ]; then
   echo '{ "name": "nag3", "private": true }' > "$work/package.json"
   (cd "$work" && npm install --no-save --no-package-lock --no-audit --no-fund --prefer-offline \
@@ -26,5 +26,6 @@ fi
 cp -r assets "$work/assets"
 # The docs' Chat example is run as written: the cases read it from docs/.
 cp docs/event-notifications.md "$work/docs/"
-cp test/setup-env.ts test/nag-cases.ts test/variants.ts test/nag3/cdk-nag3.test.ts "$work/test/"
+cp test/setup-env.ts test/nag-cases.ts test/variants.ts "$work/test/"
+cp test/nag3/cdk-nag3.test.ts "$work/test/nag3/"
 npx jest --config test/nag3/jest.config.js --coverage=false --ci
