@@ -93,6 +93,18 @@ Object.assign(process.env, {
   GOTOOLCHAIN: 'local', // build with the installed Go, never download a toolchain
 });
 
+/**
+ * The context of a consumer's cdk.json (the feature flags `cdk init` writes), as the CDK CLI
+ * hands it to the app: CDK_CONTEXT_JSON. The apps run without the CLI, so run.ts does the same.
+ */
+function appContext(language: string): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(CONSUMERS, language, 'cdk.json'), 'utf-8')).context ?? {};
+}
+
+function contextEnv(language: string): Record<string, string> {
+  return { CDK_CONTEXT_JSON: JSON.stringify(appContext(language)) };
+}
+
 /** Runs a command, its output shown; throws unless it exits 0. */
 function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}): void {
   console.log(`$ (cd ${path.relative(ROOT, cwd) || '.'} && ${command} ${args.join(' ')})`);
@@ -140,7 +152,7 @@ const CONSUMER_APPS: Record<string, (outdir: string) => void> = {
     }
     run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', tarball], app);
     run('npm', ['run', '--silent', 'build'], app);
-    run('node', ['lib/app.js'], app, { CDK_OUTDIR: outdir });
+    run('node', ['lib/app.js'], app, { CDK_OUTDIR: outdir, ...contextEnv('typescript') });
   },
 
   /** pip: the wheel from dist/python into a fresh virtual environment. */
@@ -151,7 +163,7 @@ const CONSUMER_APPS: Record<string, (outdir: string) => void> = {
     run('python3', ['-m', 'venv', venv], consumer);
     const python = path.join(venv, 'bin', 'python');
     run(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', '-r', 'requirements.txt', wheel], consumer);
-    run(python, ['app.py'], consumer, { CDK_OUTDIR: outdir });
+    run(python, ['app.py'], consumer, { CDK_OUTDIR: outdir, ...contextEnv('python') });
   },
 
   /** Maven: the artifact from the repository in dist/java (see pom.xml), the rest from Maven Central. */
@@ -164,7 +176,7 @@ const CONSUMER_APPS: Record<string, (outdir: string) => void> = {
     // removed every time, so Maven installs the one just built.
     fs.rmSync(path.join(repository, ...artifact), { recursive: true, force: true });
     run('mvn', ['--batch-mode', '--quiet', '--no-transfer-progress', `-Dmaven.repo.local=${repository}`,
-      `-Dcdk-root-usage-alarm.version=${VERSION}`, 'clean', 'compile', 'exec:java'], consumer, { CDK_OUTDIR: outdir });
+      `-Dcdk-root-usage-alarm.version=${VERSION}`, 'clean', 'compile', 'exec:java'], consumer, { CDK_OUTDIR: outdir, ...contextEnv('java') });
     const installedJar = required(path.join(repository, ...artifact, VERSION, `cdk-root-usage-alarm-${VERSION}.jar`),
       'Maven did not install cdk-root-usage-alarm from dist/java');
     if (sha256(installedJar) !== sha256(distJar)) {
@@ -182,7 +194,7 @@ const CONSUMER_APPS: Record<string, (outdir: string) => void> = {
     } catch (error) {
       throw new Error(`${(error as Error).message}; if dist/go/cdkrootusagealarm/go.mod changed, run "go mod tidy" in consumers/go and commit go.mod and go.sum`);
     }
-    run(binary, [], consumer, { CDK_OUTDIR: outdir });
+    run(binary, [], consumer, { CDK_OUTDIR: outdir, ...contextEnv('go') });
   },
 };
 
@@ -234,11 +246,14 @@ function readTemplates(outdir: string): Record<string, string> {
   return templates;
 }
 
-/** The reference: every stack of REFERENCE_STACKS, synthesized here from TypeScript, no env. */
+/**
+ * The reference: every stack of REFERENCE_STACKS, synthesized here from TypeScript, no env, with
+ * the feature flags of the consumers' cdk.json (test/app-flags.test.ts keeps the four equal).
+ */
 function synthesizeReference(): Record<string, string> {
   const outdir = path.join(CONSUMERS, '.work', 'reference', 'cdk.out');
   fs.rmSync(outdir, { recursive: true, force: true });
-  const app = new App({ outdir });
+  const app = new App({ outdir, context: appContext('typescript') });
   for (const id of STACK_IDS) {
     REFERENCE_STACKS[id](app, id);
   }

@@ -6,6 +6,14 @@ import { awscdk, Task } from 'projen';
  */
 const CFN_LINT_VERSION = '1.58.0';
 
+/**
+ * cdk-nag 3 and the aws-cdk-lib it runs with in `test:nag3` (.tmp/nag3): cdk-nag 3 needs a newer
+ * aws-cdk-lib than the pinned dev one (see the PINNED TOOLING comment in .projenrc.ts), so it is
+ * proven in an install of its own. Pinned like cfn-lint: raise them deliberately.
+ */
+const NAG3_VERSION = '3.0.2';
+const NAG3_CDK_VERSION = '2.276.0';
+
 /** integ-runner over the TypeScript integration tests `test/integ.*.ts`. */
 const INTEG_RUNNER = 'integ-runner --directory test --language typescript';
 
@@ -17,6 +25,7 @@ const INTEG_RUNNER = 'integ-runner --directory test --language typescript';
  * - `integ:snapshot` checks, without AWS, that the integration test still synthesizes exactly
  *   its committed snapshot; `test:all` runs it.
  * - `integ:update` rewrites that snapshot after a deliberate change, without deploying.
+ * - `test:nag3` runs the cdk-nag test with cdk-nag 3 in an install of its own; `test:all` runs it.
  *
  * Every task inherits the project-wide AWS_EC2_METADATA_DISABLED and AWS_REGION.
  */
@@ -30,6 +39,15 @@ export function addComplianceTests(project: awscdk.AwsCdkConstructLibrary, testA
     ],
   });
   project.testTask.prependSpawn(cfnLintInstall);
+
+  // cdk-nag 3: the library's acknowledgements with the major `npm install cdk-nag` gives today
+  // (test/nag3/run.sh; the jest run here covers cdk-nag 2). About 35 s on a first install, 20 s after.
+  const testNag3 = project.addTask('test:nag3', {
+    description: `Run the cdk-nag test with cdk-nag ${NAG3_VERSION} and aws-cdk-lib ${NAG3_CDK_VERSION} (in .tmp/nag3): six packs, every variant, both kinds of stacks`,
+    env: { NAG3_VERSION, NAG3_CDK_VERSION },
+    exec: 'bash test/nag3/run.sh',
+  });
+  testAll.spawn(testNag3);
 
   // Snapshot mode: synthesizes each test/integ.*.ts and compares it with its committed
   // *.snapshot directory; fails on any difference and deploys nothing.

@@ -1,7 +1,6 @@
 import { Annotations } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import {
   AWS_MANAGED_SNS_KEY_ALIAS,
@@ -12,6 +11,7 @@ import {
   isAwsManagedSnsKey,
   markPreparedForCloudWatch,
 } from './private/cloudwatch-access';
+import { subscribeEmail } from './private/email-subscription';
 import { PropValidator } from './private/validation';
 
 /**
@@ -112,7 +112,7 @@ export class AlarmTopic extends Construct {
     markPreparedForCloudWatch(this.topic);
 
     for (const email of props.emailAddresses ?? []) {
-      this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+      subscribeEmail(this.topic, email);
     }
   }
 }

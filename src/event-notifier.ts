@@ -10,19 +10,54 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { EventNotifierFunction } from './event-notifier-function';
+import { addActionsToEveryAlarm } from './private/alarm-actions';
 import {
   createRotatedKey, isAwsManagedSnsKey, prepareTopicForCloudWatch,
 } from './private/cloudwatch-access';
 import { SESSION_TABLE_SUFFIX } from './private/event-notifier/session-store';
+import { validateEventNotifierOptions } from './private/event-notifier-options';
 import { failureAlarm } from './private/failure-alarm';
-import { acknowledgeNagRules } from './private/nag';
+import { acknowledgeNagRules, resourceFinding } from './private/nag';
 import { isRootEventPattern, ROOT_EVENT_NOTIFICATION_PATTERN } from './private/root-event-pattern';
 import { PropValidator } from './private/validation';
+
+/** aws-cdk-lib's feature flag that gives every Function a log group of its own (cx-api USE_CDK_MANAGED_LAMBDA_LOGGROUP). */
+const USE_CDK_MANAGED_LOG_GROUP = '@aws-cdk/aws-lambda:useCdkManagedLogGroup';
+
+/**
+ * What may be tuned on the event notifier's function: its log retention, memory and tracing.
+ * What keeps it safe (its role and execution policy, the encryption of its log group, table and
+ * queue, its environment) is not configurable.
+ */
+export interface EventNotifierOptions {
+  /**
+   * How long the function's log group keeps the function's logs.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * The function's memory, in MB: a whole number from 128 to 10240. The function's CPU share
+   * grows with it; 256 handles a delivery of thousands of root events.
+   *
+   * @default 256
+   */
+  readonly memorySize?: number;
+
+  /**
+   * AWS X-Ray tracing of the function. With `Tracing.ACTIVE` or `Tracing.PASS_THROUGH` its
+   * execution policy also allows `xray:PutTraceSegments` and `xray:PutTelemetryRecords`.
+   *
+   * @default lambda.Tracing.DISABLED
+   */
+  readonly tracing?: lambda.Tracing;
+}
 
 /**
  * Properties of an {@link EventNotifier}.
  */
-export interface EventNotifierProps {
+export interface EventNotifierProps extends EventNotifierOptions {
   /**
    * The log group that receives the CloudTrail events (the trail's log group). The subscription
    * filter is created on it; a log group has at most two subscription filters.
@@ -70,13 +105,6 @@ export interface EventNotifierProps {
    * @default - a new customer managed key with automatic rotation
    */
   readonly encryptionKey?: kms.IKey;
-
-  /**
-   * How long the function's log group keeps the function's logs.
-   *
-   * @default logs.RetentionDays.ONE_YEAR
-   */
-  readonly logRetention?: logs.RetentionDays;
 }
 
 /**
@@ -142,6 +170,15 @@ export class EventNotifier extends Construct {
 
   constructor(scope: Construct, id: string, props: EventNotifierProps) {
     super(scope, id);
+    // The function's log group is FunctionLogGroup below (encrypted, with retention, created
+    // before the first invocation). aws-cdk-lib's flag @aws-cdk/aws-lambda:useCdkManagedLogGroup,
+    // which `cdk init` writes into new apps' cdk.json, would make lambda.Function create a second
+    // `/aws/lambda/<name>` group beside it (two resources, one name: CloudFormation fails). The
+    // Function's `logGroup` prop cannot take ours instead: that group's name holds the function's
+    // name, so LoggingConfig would close a cycle. So the flag is off in this construct's subtree
+    // only, for every aws-cdk-lib (older ones do not know it): the template is the same with or
+    // without the flags.
+    this.node.setContext(USE_CDK_MANAGED_LOG_GROUP, false);
     const validate = new PropValidator(`EventNotifier at ${this.node.path}`);
     const filterPattern = props.filterPattern ?? ROOT_EVENT_NOTIFICATION_PATTERN;
     validate.maxLength('filterPattern', filterPattern, 1024);
@@ -158,6 +195,9 @@ export class EventNotifier extends Construct {
         'must not be the AWS managed key alias/aws/sns: its key policy cannot let CloudWatch alarms publish, so the failure alarms would be silent',
       );
     }
+    const memorySize = props.memorySize ?? 256;
+    validateEventNotifierOptions(validate, props);
+    const tracing = props.tracing ?? lambda.Tracing.DISABLED;
     const stack = Stack.of(this);
 
     // The function, with a role of its own: everything it may do is in ExecutionPolicy below.
@@ -169,7 +209,7 @@ export class EventNotifier extends Construct {
       description: 'Publishes each root-usage CloudTrail event from the subscription filter to the alarm topic',
       role,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
+      memorySize,
       timeout: Duration.minutes(2),
       environment: {
         TOPIC_ARN: props.topic.topicArn,
@@ -181,6 +221,11 @@ export class EventNotifier extends Construct {
     this.function = fn;
     // lambda.Function adds a DependsOn on the role that its Role GetAtt already implies (cfn-lint W3005).
     (fn.node.defaultChild as lambda.CfnFunction).addDeletionOverride('DependsOn');
+    // Tracing on the resource, its permissions in ExecutionPolicy (lambda.Function's `tracing`
+    // would add a second policy to the role).
+    if (tracing !== lambda.Tracing.DISABLED) {
+      (fn.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: tracing };
+    }
 
     // Its log group, created here (before any invocation), encrypted, kept a year.
     const functionLogGroupName = `/aws/lambda/${fn.functionName}`;
@@ -241,6 +286,7 @@ export class EventNotifier extends Construct {
     this.failureQueue = failureQueue;
 
     // Least privilege, spelled out (the destination below adds no grant of its own).
+    const keyStatement = topicKeyStatement(this, props.topicEncryptionKey);
     const policy = new iam.ManagedPolicy(this, 'ExecutionPolicy', {
       description: 'The event notifier function: its own log group, the alarm topic and its key, the session table, the failure queue, account names',
       roles: [role],
@@ -248,14 +294,15 @@ export class EventNotifier extends Construct {
         new iam.PolicyStatement({
           sid: 'WriteOwnLogs',
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [`${functionLogGroupArn}:*`],
+          // The log group's Arn attribute, `arn:...:log-group:<name>:*`: its log streams.
+          resources: [functionLogGroup.logGroupArn],
         }),
         new iam.PolicyStatement({
           sid: 'PublishToAlarmTopic',
           actions: ['sns:Publish'],
           resources: [props.topic.topicArn],
         }),
-        topicKeyStatement(this, props.topicEncryptionKey),
+        keyStatement,
         new iam.PolicyStatement({
           sid: 'RememberSessions',
           actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
@@ -283,6 +330,11 @@ export class EventNotifier extends Construct {
           actions: ['organizations:DescribeAccount'],
           resources: ['*'],
         }),
+        ...(tracing === lambda.Tracing.DISABLED ? [] : [new iam.PolicyStatement({
+          sid: 'SendTraces',
+          actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+          resources: ['*'],
+        })]),
       ],
     });
 
@@ -347,7 +399,18 @@ export class EventNotifier extends Construct {
       'Lambda retries throttled asynchronous invocations for up to 6 hours, so event details may arrive late.',
       fn.metricThrottles(sum5));
 
-    this.acknowledgeScannerFindings(fn, failureQueue, policy, sessionTable);
+    this.acknowledgeScannerFindings(fn, failureQueue, policy, sessionTable, tracing, keyStatement);
+  }
+
+  /**
+   * Adds actions to every alarm of this event notifier (its failure alarms), beside the
+   * notification of the topic: for example `new SnsAction(pagingTopic)` to page someone too. An
+   * SNS topic given here must let CloudWatch alarms publish (an `AlarmTopic` does).
+   *
+   * @param alarmActions the actions to run when an alarm goes to ALARM
+   */
+  public addAlarmAction(...alarmActions: cloudwatch.IAlarmAction[]): void {
+    addActionsToEveryAlarm(this, alarmActions);
   }
 
   /**
@@ -364,12 +427,15 @@ export class EventNotifier extends Construct {
   }
 
   /**
-   * The findings of the cdk-nag packs (AwsSolutions, NIST 800-53 R5, HIPAA Security, PCI DSS
-   * 3.2.1) on what this construct creates, each acknowledged with its reason as cdk-nag metadata
-   * on the resource itself, so a user who runs cdk-nag sees no finding from this library.
-   * docs/event-notifications.md lists them.
+   * The findings of cdk-nag's six packs (AwsSolutions, HIPAA Security, NIST 800-53 R4 and R5,
+   * PCI DSS 3.2.1, Serverless) on what this construct creates, each acknowledged with its reason on
+   * the resource itself, for cdk-nag 2 and 3 (src/private/nag.ts), so a user who runs cdk-nag sees
+   * no finding from this library. docs/event-notifications.md lists them.
    */
-  private acknowledgeScannerFindings(fn: lambda.Function, queue: sqs.Queue, policy: iam.ManagedPolicy, table: dynamodb.Table): void {
+  private acknowledgeScannerFindings(
+    fn: lambda.Function, queue: sqs.Queue, policy: iam.ManagedPolicy, table: dynamodb.Table,
+    tracing: lambda.Tracing, keyStatement: iam.PolicyStatement,
+  ): void {
     const notInVpc = 'The function calls only the SNS, DynamoDB and AWS Organizations APIs, over TLS, and connects to nothing inside a ' +
       'network; a VPC would add NAT gateways or interface endpoints (cost, and more ways to fail) without protecting any data.';
     const concurrency = 'No reserved concurrency: Lambda refuses to reserve concurrency that would leave less than 100 unreserved ' +
@@ -382,30 +448,37 @@ export class EventNotifier extends Construct {
         { id: `${pack}-LambdaConcurrency`, reason: concurrency },
         { id: `${pack}-LambdaDLQ`, reason: dlq },
       ]),
-      ...['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => ({ id: `${pack}-LambdaInsideVPC`, reason: notInVpc })),
+      { id: 'Serverless-LambdaDLQ', reason: dlq },
+      ...['NIST.800.53.R4', 'NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => ({ id: `${pack}-LambdaInsideVPC`, reason: notInVpc })),
+      ...(tracing === lambda.Tracing.ACTIVE ? [] : [{
+        id: 'Serverless-LambdaTracing',
+        reason: 'X-Ray tracing is off unless eventNotifierOptions.tracing turns it on: the function makes a few AWS calls per root ' +
+          'session, and its structured log lines and alarms say what each invocation did; traces would cost without adding to that.',
+      }]),
     ]);
-    acknowledgeNagRules(queue, [{
-      id: 'AwsSolutions-SQS3',
-      reason: 'The queue is itself the on-failure destination of the function, the end of the chain; alarms on it ' +
-        'notify the topic. A dead-letter queue behind it would hold nothing.',
-    }]);
-    acknowledgeNagRules(table, ['NIST.800.53.R5', 'HIPAA.Security'].map((pack) => ({
+    const endOfChain = 'The queue is itself the on-failure destination of the function, the end of the chain; alarms on it ' +
+      'notify the topic. A dead-letter queue behind it would hold nothing.';
+    acknowledgeNagRules(queue, [
+      { id: 'AwsSolutions-SQS3', reason: endOfChain },
+      { id: 'Serverless-SQSRedrivePolicy', reason: endOfChain },
+    ]);
+    acknowledgeNagRules(table, ['NIST.800.53.R4', 'NIST.800.53.R5', 'HIPAA.Security'].map((pack) => ({
       id: `${pack}-DynamoDBInBackupPlan`,
       reason: 'The table holds only a 24-hour memory of root sessions, derived from CloudTrail (which keeps the events); ' +
         'point-in-time recovery is on; a backup plan would keep copies of nothing worth restoring.',
     })));
+    // Exact findings (cdk-nag 3 matches them exactly), in this stack's environment.
+    const keyResources = (keyStatement.toStatementJson().Resource ?? []) as string[] | string;
+    const wildcardKeys = (Array.isArray(keyResources) ? keyResources : [keyResources])
+      .map((arn) => resourceFinding(this, arn))
+      .filter((finding) => finding.includes('*'));
     acknowledgeNagRules(policy, [{
       id: 'AwsSolutions-IAM5',
-      reason: 'Log streams of the function\'s own log group (their names are chosen by Lambda); kms:GenerateDataKey*, ' +
-        'the action SNS documents for publishers to an encrypted topic, on the topic\'s key only (or, when the key is not ' +
-        'known, on keys of this account through SNS only: kms:ViaService); organizations:DescribeAccount on "*": an account ' +
-        'ARN holds the management account and organization IDs, unknown at synthesis, and the action only reads the account\'s name.',
-      appliesTo: [
-        { regex: '/^Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:\\/aws\\/lambda\\/<.+>:\\*$/' },
-        { regex: '/^Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key\\/\\*$/' },
-        'Action::kms:GenerateDataKey*',
-        'Resource::*',
-      ],
+      reason: 'kms:GenerateDataKey*, the action SNS documents for publishers to an encrypted topic, on the topic\'s key only (or, ' +
+        'when the key is not known, on keys of this account through SNS only: kms:ViaService); organizations:DescribeAccount ' +
+        'on "*": an account ARN holds the management account and organization IDs, unknown at synthesis, and the action only ' +
+        'reads the account\'s name; with tracing, the X-Ray actions, which have no resource-level permissions.',
+      appliesTo: ['Action::kms:GenerateDataKey*', 'Resource::*', ...wildcardKeys],
     }]);
   }
 }

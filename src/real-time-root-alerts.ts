@@ -6,6 +6,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { addActionsToEveryAlarm } from './private/alarm-actions';
 import { failureAlarm } from './private/failure-alarm';
 import { allowRulesToSend, ruleDeadLetterQueue, TARGET_RETRY_POLICY } from './private/real-time/dead-letter-queue';
 import { CENTRAL_PATTERN } from './private/real-time/event-patterns';
@@ -287,6 +288,19 @@ export class RealTimeRootAlerts extends Construct {
       'Root-usage events of this account went to the dead-letter queue of its forwarding rules: they did not reach the central ' +
       'event bus. Read the messages in the queue, fix the cause (the bus, its policy, the rules\' role), then delete them.',
       this.localForwarder.deadLetterQueue.metric('NumberOfMessagesSent', { statistic: cloudwatch.Stats.SUM, period }));
+  }
+
+  /**
+   * Adds actions to every CloudWatch alarm this construct has created (its failed-delivery
+   * alarms), beside the notification of the root-usage topic: for example
+   * `new SnsAction(pagingTopic)` to page someone too. The alarms of the `rootUsageAlarm` are
+   * its own: call its `addAlarmAction` as well. An SNS topic given here must let CloudWatch alarms
+   * publish (an `AlarmTopic` does).
+   *
+   * @param alarmActions the actions to run when an alarm goes to ALARM
+   */
+  public addAlarmAction(...alarmActions: cloudwatch.IAlarmAction[]): void {
+    addActionsToEveryAlarm(this, alarmActions);
   }
 
   /** The given regions, or us-east-1 and this stack's region (once, also when it is a token). */

@@ -1,43 +1,17 @@
 /**
- * cdk-nag: no finding, error or warning, of the AwsSolutions, NIST 800-53 R5, HIPAA Security and
- * PCI DSS 3.2.1 packs in any variant. cdk-nag reports through annotations, so the test asserts on
- * them (it never throws).
+ * cdk-nag 2: no finding, error or warning, of its six packs in any variant, environment-agnostic
+ * or in an explicit environment, nor in the docs' Chat example as written (test/nag-cases.ts).
+ * cdk-nag 2 reports through annotations, so the test asserts on them (it never throws).
+ * cdk-nag 3 needs a newer aws-cdk-lib than the dev one: `npx projen test:nag3` (test/nag3/).
  */
 import { App, Aspects, IAspect, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { AwsSolutionsChecks, HIPAASecurityChecks, NagPackSuppression, NagSuppressions, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
-import { IConstruct } from 'constructs';
-import { VARIANTS } from './variants';
-
-/** Each pack, with the prefix of the rule ids it reports. */
-const PACKS: { prefix: string; create: () => IAspect }[] = [
-  { prefix: 'AwsSolutions', create: () => new AwsSolutionsChecks() },
-  { prefix: 'NIST.800.53.R5', create: () => new NIST80053R5Checks() },
-  { prefix: 'HIPAA.Security', create: () => new HIPAASecurityChecks() },
-  { prefix: 'PCI.DSS.321', create: () => new PCIDSS321Checks() },
-];
-
-/**
- * Findings acknowledged by the test, by variant and by the path of the resource in the stack, each
- * with its reason: only a resource the test stack creates in the user's role. Nothing the library
- * creates is acknowledged here: the `event-notifications` variant runs all four packs with no
- * suppression of the test's own, and the library's acknowledgements are cdk-nag metadata on its
- * own resources (EventNotifier; docs/event-notifications.md lists them), so that a user who runs
- * cdk-nag sees no finding from this library either.
- */
-const ACKNOWLEDGED: Record<string, Record<string, NagPackSuppression[]>> = {
-  'log-group': {
-    TrailLogGroup: ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => ({
-      id: `${pack}-CloudWatchLogGroupEncrypted`,
-      reason: 'The CloudTrail log group belongs to the user (here the test stack stands in for them); the construct ' +
-        'only reads it through a metric filter. Whether to encrypt it with a KMS key is the trail owner\'s choice ' +
-        '(AWS Control Tower does not).',
-    })),
-  },
-};
+import * as nag from 'cdk-nag';
+import { findConstruct, NAG_CASES, PACKS } from './nag-cases';
 
 function messagePattern(prefix: string): string {
   return `^${prefix.replace(/\./g, '\\.')}-`;
@@ -53,19 +27,18 @@ function findings(stack: Stack, prefix: string): string[] {
 
 function applyPacks(stack: Stack): void {
   for (const pack of PACKS) {
-    Aspects.of(stack).add(pack.create());
+    Aspects.of(stack).add(new (nag as unknown as Record<string, new () => IAspect>)[pack.className]());
   }
 }
 
-describe.each(VARIANTS)('cdk-nag, variant $name', (variant) => {
+describe.each(NAG_CASES)('cdk-nag 2, $name', (nagCase) => {
   let stack: Stack;
 
   beforeAll(() => {
     // GIVEN
-    stack = variant.build(new App()).stack;
-    for (const [path, suppressions] of Object.entries(ACKNOWLEDGED[variant.name] ?? {})) {
-      const resource = path.split('/').reduce<IConstruct>((parent, id) => parent.node.findChild(id), stack);
-      NagSuppressions.addResourceSuppressions(resource, suppressions, true);
+    stack = nagCase.build(new App());
+    for (const [resourcePath, acknowledgements] of Object.entries(nagCase.acknowledged)) {
+      nag.NagSuppressions.addResourceSuppressions(findConstruct(stack, resourcePath), acknowledgements, true);
     }
     // WHEN
     applyPacks(stack);
@@ -78,9 +51,15 @@ describe.each(VARIANTS)('cdk-nag, variant $name', (variant) => {
 });
 
 test('every pack reports a stack that breaks its rules', () => {
-  // GIVEN: an unencrypted topic, an unencrypted log group, an alarm that notifies nobody
+  // GIVEN: an unencrypted topic, an unencrypted log group, an alarm that notifies nobody, a
+  // function without tracing or dead-letter queue
   const stack = new Stack(new App(), 'Careless');
   new sns.Topic(stack, 'PlainTopic');
+  new lambda.Function(stack, 'PlainFunction', {
+    runtime: lambda.Runtime.NODEJS_18_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => {};'),
+  });
   const logGroup = new logs.LogGroup(stack, 'PlainLogGroup');
   new cloudwatch.Alarm(stack, 'SilentAlarm', {
     metric: new cloudwatch.Metric({ namespace: 'Careless', metricName: 'Events', dimensionsMap: { LogGroup: logGroup.logGroupName } }),
@@ -94,6 +73,6 @@ test('every pack reports a stack that breaks its rules', () => {
 
   // THEN
   for (const { prefix } of PACKS) {
-    expect(findings(stack, prefix)).not.toEqual([]);
+    expect({ prefix, reported: findings(stack, prefix).length > 0 }).toEqual({ prefix, reported: true });
   }
 });

@@ -6,7 +6,7 @@
  * Each builder plays the user: the stack, and anything the user creates for the construct
  * (a topic and its key, a key, a log group), is configured as a careful user would.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Environment, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -17,6 +17,9 @@ import { buildMemberStack } from '../src/private/real-time/member-stack';
 
 /** The construct's id in every variant stack: part of every logical ID it creates. */
 const CONSTRUCT_ID = 'RootUsage';
+
+/** An explicit environment, as the README's quick start writes one. */
+export const EXPLICIT_ENV: Environment = { account: '123456789012', region: 'us-east-1' };
 
 /** The recipient subscribed in every variant. */
 const EMAIL = 'security@example.com';
@@ -35,8 +38,12 @@ export interface VariantStack {
 export interface Variant {
   /** Short, unique, used in test names and stack names. */
   readonly name: string;
-  /** Builds the variant's stack in `app`. */
-  readonly build: (app: App) => VariantStack;
+  /**
+   * Builds the variant's stack in `app`: environment-agnostic, or in `env` (an explicit account
+   * and region, as the README's quick start writes it). The member template is always
+   * environment-agnostic: the stack set deploys it to many accounts and regions.
+   */
+  readonly build: (app: App, env?: Environment) => VariantStack;
   /**
    * The Security Hub controls the variant's template must pass (none for a template without the
    * alarm, such as the real-time path's member template).
@@ -71,8 +78,8 @@ export const VARIANTS: Variant[] = [
   {
     // What the README recommends in a Control Tower landing zone: only recipients.
     name: 'default',
-    build: (app) => {
-      const stack = new Stack(app, stackName('default'));
+    build: (app, env) => {
+      const stack = new Stack(app, stackName('default'), { env });
       new RootUsageAlarm(stack, CONSTRUCT_ID, { emailAddresses: [EMAIL] });
       return { stack, trailLogGroup: 'aws-controltower/CloudTrailLogs' };
     },
@@ -82,8 +89,8 @@ export const VARIANTS: Variant[] = [
     // the construct's warning asks; the construct subscribes the address and adds to the topic
     // policy.
     name: 'existing-topic',
-    build: (app) => {
-      const stack = new Stack(app, stackName('existing-topic'));
+    build: (app, env) => {
+      const stack = new Stack(app, stackName('existing-topic'), { env });
       const key = userKey(stack, 'UserTopicKey');
       key.addToResourcePolicy(new iam.PolicyStatement({
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
@@ -99,8 +106,8 @@ export const VARIANTS: Variant[] = [
   {
     // The user's own customer managed key encrypts the topic the construct creates.
     name: 'given-key',
-    build: (app) => {
-      const stack = new Stack(app, stackName('given-key'));
+    build: (app, env) => {
+      const stack = new Stack(app, stackName('given-key'), { env });
       const encryptionKey = userKey(stack, 'UserKey');
       new RootUsageAlarm(stack, CONSTRUCT_ID, { encryptionKey, emailAddresses: [EMAIL] });
       return { stack, trailLogGroup: 'aws-controltower/CloudTrailLogs' };
@@ -125,8 +132,8 @@ export const VARIANTS: Variant[] = [
   {
     // A trail log group outside Control Tower (or with a suffix), by name.
     name: 'log-group-name',
-    build: (app) => {
-      const stack = new Stack(app, stackName('log-group-name'));
+    build: (app, env) => {
+      const stack = new Stack(app, stackName('log-group-name'), { env });
       const logGroupName = 'org-trail/CloudTrailLogs-o-a1b2c3d4e5';
       new RootUsageAlarm(stack, CONSTRUCT_ID, { logGroupName, emailAddresses: [EMAIL] });
       return { stack, trailLogGroup: logGroupName };
@@ -135,8 +142,8 @@ export const VARIANTS: Variant[] = [
   {
     // A log group object, here one the user creates in the same stack.
     name: 'log-group',
-    build: (app) => {
-      const stack = new Stack(app, stackName('log-group'));
+    build: (app, env) => {
+      const stack = new Stack(app, stackName('log-group'), { env });
       const logGroup = new logs.LogGroup(stack, 'TrailLogGroup', { retention: logs.RetentionDays.ONE_YEAR });
       new RootUsageAlarm(stack, CONSTRUCT_ID, { logGroup, emailAddresses: [EMAIL] });
       return { stack, trailLogGroup: stack.resolve(logGroup.logGroupName) };
@@ -146,8 +153,8 @@ export const VARIANTS: Variant[] = [
     // The whole CIS monitoring set (Security Hub CloudWatch.1 to .14) with only recipients.
     name: 'cis',
     securityHubControls: Array.from({ length: 14 }, (_, i) => `CloudWatch.${i + 1}`),
-    build: (app) => {
-      const stack = new Stack(app, stackName('cis'));
+    build: (app, env) => {
+      const stack = new Stack(app, stackName('cis'), { env });
       new CisMonitoringAlarms(stack, 'Cis', { emailAddresses: [EMAIL] });
       return { stack, trailLogGroup: 'aws-controltower/CloudTrailLogs' };
     },
@@ -155,8 +162,8 @@ export const VARIANTS: Variant[] = [
   {
     // The per-event path on: subscription filter, function, its log group, failure queue, alarms.
     name: 'event-notifications',
-    build: (app) => {
-      const stack = new Stack(app, stackName('event-notifications'));
+    build: (app, env) => {
+      const stack = new Stack(app, stackName('event-notifications'), { env });
       new RootUsageAlarm(stack, CONSTRUCT_ID, { emailAddresses: [EMAIL], eventNotifications: true });
       return { stack, trailLogGroup: 'aws-controltower/CloudTrailLogs' };
     },
@@ -165,8 +172,8 @@ export const VARIANTS: Variant[] = [
     // The real-time path (RealTimeRootAlerts) beside the per-event path it feeds: the central bus
     // and rule, the stack set, this account's forwarding rules, the failure alarms.
     name: 'real-time',
-    build: (app) => {
-      const stack = new Stack(app, stackName('real-time'));
+    build: (app, env) => {
+      const stack = new Stack(app, stackName('real-time'), { env });
       const rootUsageAlarm = new RootUsageAlarm(stack, CONSTRUCT_ID, { emailAddresses: [EMAIL], eventNotifications: true });
       new RealTimeRootAlerts(stack, 'RealTime', {
         rootUsageAlarm,

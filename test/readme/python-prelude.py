@@ -4,6 +4,7 @@
 import aws_cdk as cdk
 from aws_cdk import Annotations, App, CfnOutput, Duration, Stack
 import aws_cdk.aws_chatbot as chatbot
+import aws_cdk.aws_cloudwatch_actions as actions
 import aws_cdk.aws_iam as iam
 import aws_cdk.aws_kms as kms
 import aws_cdk.aws_logs as logs

@@ -19,13 +19,13 @@ export function ruleDeadLetterQueue(scope: Construct): sqs.Queue {
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
   });
-  acknowledgeNagRules(queue, [{
-    id: 'AwsSolutions-SQS3',
-    reason:
-      'The queue is the dead-letter queue of EventBridge rule targets (DeadLetterConfig), which the rule does not ' +
-      'recognize as one: the end of the chain, with an alarm on the messages sent to it (member accounts: see ' +
-      'docs/real-time-alerts.md). A dead-letter queue behind it would hold nothing.',
-  }]);
+  const reason = 'The queue is the dead-letter queue of EventBridge rule targets (DeadLetterConfig), which the rule does not ' +
+    'recognize as one: the end of the chain, with an alarm on the messages sent to it (member accounts: see ' +
+    'docs/real-time-alerts.md). A dead-letter queue behind it would hold nothing.';
+  acknowledgeNagRules(queue, [
+    { id: 'AwsSolutions-SQS3', reason },
+    { id: 'Serverless-SQSRedrivePolicy', reason },
+  ]);
   return queue;
 }
 
