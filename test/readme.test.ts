@@ -151,3 +151,35 @@ test('links work where the registries show the README: absolute to the repositor
 test('no mermaid diagram: PyPI and Construct Hub would show its source', () => {
   expect(fences(readme, ['mermaid'])).toEqual([]);
 });
+
+test('the contributor part opens with the two commands that work on a fresh clone', () => {
+  // GIVEN the README's "Contributing" section and the project's tasks
+  const start = readme.indexOf('\n## Contributing\n');
+  expect(start).toBeGreaterThan(-1);
+  const contributing = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  const tasks = JSON.parse(fs.readFileSync(path.join(root, '.projen', 'tasks.json'), 'utf8')).tasks;
+  const ci = fs.readFileSync(path.join(root, '.ci', 'run'), 'utf8');
+
+  // THEN its first code block is the example synth and every test, each after a clean install
+  const [first] = fences(contributing, ['sh']);
+  const lines = first.code.split('\n').filter((l) => l && !l.startsWith('#'));
+  expect(lines).toEqual(['npm ci && npx projen example:synth', 'npm ci && npx projen test:all']);
+  expect(contributing.indexOf('```sh')).toBeLessThan(contributing.indexOf('CONTRIBUTING.md)'));
+  // the tasks exist, and test:all is what CI runs
+  expect(tasks['example:synth']).toBeDefined();
+  expect(tasks['test:all']).toBeDefined();
+  expect(ci).toMatch(/^npm ci && npx projen test:all$/m);
+});
+
+test('the version to write is where the README points: the registries\' badges, and the release notes', () => {
+  const top = readme.slice(0, readme.indexOf('\n## '));
+  expect(top).toContain(`https://img.shields.io/npm/v/${assembly.name}`);
+  expect(top).toContain(`https://img.shields.io/pypi/v/${targets.python.distName}`);
+  expect(top).toContain(`https://img.shields.io/maven-central/v/${targets.java.maven.groupId}/${targets.java.maven.artifactId}`);
+  expect(top).toContain(`https://pkg.go.dev/${targets.go.moduleName}/${targets.go.packageName}`);
+  expect(top).toContain('https://github.com/cdk-root-usage-alarm/cdk-root-usage-alarm/releases');
+  expect(top).toContain('https://github.com/cdk-root-usage-alarm/cdk-root-usage-alarm/blob/main/SECURITY.md');
+  // the Maven snippet, where a version must be written, points at the badge
+  const [xml] = fences(readme, ['xml']);
+  expect(xml.code).toMatch(/<!-- the newest version: the Maven Central badge at the top of the README -->\n\s*<version>VERSION<\/version>/);
+});
