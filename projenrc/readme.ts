@@ -6,11 +6,14 @@ import { awscdk, Task } from 'projen';
  * writes each package's README (what PyPI and the Go module show). The same rosetta run compiles
  * and translates the snippets of the docs/ pages: test/readme/docs.ts first writes
  * `.tmp/docs-assembly`, a copy of the assembly whose README is those snippets (one rosetta
- * process for both: its start-up is most of its time).
+ * process for both: its start-up is most of its time). Then test/readme/complete-java.ts adds the
+ * `java.util` imports that rosetta's Java translations use and leave out, in both tablets, so that
+ * the Java shown (Construct Hub, the docs/ pages) is complete as printed.
  */
 export function addRosettaExtract(project: awscdk.AwsCdkConstructLibrary): void {
   project.postCompileTask.exec('ts-node --transpile-only --project tsconfig.dev.json test/readme/docs.ts');
   project.postCompileTask.exec('jsii-rosetta extract --strict . .tmp/docs-assembly');
+  project.postCompileTask.exec('ts-node --transpile-only --project tsconfig.dev.json test/readme/complete-java.ts .jsii.tabl.json .tmp/docs-assembly/.jsii.tabl.json');
 }
 
 /**

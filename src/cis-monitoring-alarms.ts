@@ -11,7 +11,7 @@ import { trailLogGroup } from './private/control-tower-log-group';
 import { LogGroupWatch, validateWatch } from './private/log-group-watch';
 import { addActionsToEveryAlarm } from './private/alarm-actions';
 import { validateEventNotifierOptions } from './private/event-notifier-options';
-import { PropValidator } from './private/validation';
+import { PropValidator, ValidationError } from './private/validation';
 import { RootUsageAlarm } from './root-usage-alarm';
 
 /**
@@ -311,7 +311,7 @@ export class CisMonitoringAlarms extends Construct {
   private static spec(control: CisControl): ControlSpec {
     const found = CONTROL_SPECS.find((spec) => spec.control === control);
     if (!found) {
-      throw new Error(`CisMonitoringAlarms: unknown control ${JSON.stringify(control)}: use a member of CisControl, CLOUDWATCH_1 to CLOUDWATCH_14`);
+      throw new ValidationError(`CisMonitoringAlarms: control must be a member of CisControl, CLOUDWATCH_1 to CLOUDWATCH_14 (got ${JSON.stringify(control)})`);
     }
     return found;
   }
@@ -497,15 +497,16 @@ export class CisMonitoringAlarms extends Construct {
   /**
    * The alarm of a selected control.
    *
-   * @throws if the control is not selected
+   * @throws a validation error naming the control (`CisControl.CLOUDWATCH_4`) and the selected
+   * ones, if the control is not selected
    */
   public alarmFor(control: CisControl): LogPatternAlarm {
     const alarm = this.byControl.get(control);
     if (!alarm) {
-      const selected = this.controls.map((c) => CisMonitoringAlarms.securityHubIdOf(c)).join(', ');
-      throw new Error(
-        `CisMonitoringAlarms at ${this.node.path}: alarmFor(${JSON.stringify(control)}): ` +
-        `that control is not selected (selected: ${selected})`,
+      const selected = this.controls.map(memberName).join(', ');
+      throw new ValidationError(
+        `CisMonitoringAlarms at ${this.node.path}: alarmFor(${memberName(control)}) ` +
+        `names a control that is not selected (selected: ${selected})`,
       );
     }
     return alarm;
@@ -536,6 +537,15 @@ function selectControls(
   return selected;
 }
 
+/**
+ * A control as every jsii language names it, `CisControl.CLOUDWATCH_4` (not its value,
+ * "CloudWatch.4"), or the JSON of a value that is no member.
+ */
+function memberName(control: CisControl): string {
+  const member = Object.entries(CisControl).find(([, value]) => value === control)?.[0];
+  return member ? `CisControl.${member}` : JSON.stringify(control);
+}
+
 function checkList(validate: PropValidator, prop: string, list: CisControl[] | undefined): void {
   if (list === undefined) return;
   if (Token.isUnresolved(list)) validate.fail(prop, 'must be known at synthesis (a list of CisControl members), not a token');
@@ -544,7 +554,7 @@ function checkList(validate: PropValidator, prop: string, list: CisControl[] | u
     if (!CONTROL_SPECS.some((spec) => spec.control === control)) {
       validate.fail(`${prop}[${index}]`, `must be a member of CisControl, CLOUDWATCH_1 to CLOUDWATCH_14 (got ${JSON.stringify(control)})`);
     }
-    if (seen.has(control)) validate.fail(prop, `must not list ${control} twice`);
+    if (seen.has(control)) validate.fail(prop, `must not list ${memberName(control)} twice`);
     seen.add(control);
   });
 }

@@ -31,7 +31,7 @@ export enum StackSetCallAs {
  */
 export interface RealTimeRootAlertsProps {
   /**
-   * The root-usage alarm whose event notifier (`eventNotifications: true`) and topic receive the
+   * The root-usage alarm whose event notifier (`eventNotifications` set to true) and topic receive the
    * real-time events: the events reach the same function, which publishes the same messages, and
    * the alarms of this construct notify the same topic.
    */
@@ -130,8 +130,8 @@ export interface RealTimeRootAlertsProps {
  * deliveries.
  *
  * Prerequisites (once, in the management account): trusted access for CloudFormation StackSets
- * with AWS Organizations, and, with `callAs: DELEGATED_ADMIN`, the delegated administrator
- * registration.
+ * with AWS Organizations, and, with `callAs` set to `StackSetCallAs.DELEGATED_ADMIN`, the
+ * delegated administrator registration.
  */
 export class RealTimeRootAlerts extends Construct {
   /** The central event bus: receives the root-usage events of every account and region. */
@@ -170,7 +170,7 @@ export class RealTimeRootAlerts extends Construct {
     const validate: RealTimeValidator = new RealTimeValidator(owner);
     const notifier = props.rootUsageAlarm.eventNotifier;
     if (!notifier) {
-      validate.fail('rootUsageAlarm', 'must have eventNotifications: true: the real-time events are published by its event notifier');
+      validate.fail('rootUsageAlarm', 'must have eventNotifications set to true: the real-time events are published by its event notifier');
     }
     validate.organizationId('organizationId', props.organizationId);
     validate.organizationalUnitIds('organizationalUnitIds', props.organizationalUnitIds);

@@ -182,7 +182,7 @@ describe('selection', () => {
   test('alarmFor a control that is not selected names it and the selection', () => {
     const cis = new CisMonitoringAlarms(newStack(), 'Cis', { emailAddresses: [EMAIL], controls: [CisControl.CLOUDWATCH_3] });
     expect(() => cis.alarmFor(CisControl.CLOUDWATCH_2))
-      .toThrow('CisMonitoringAlarms at Stack/Cis: alarmFor("CloudWatch.2"): that control is not selected (selected: CloudWatch.3)');
+      .toThrow('CisMonitoringAlarms at Stack/Cis: alarmFor(CisControl.CLOUDWATCH_2) names a control that is not selected (selected: CisControl.CLOUDWATCH_3)');
   });
 });
 
@@ -339,9 +339,9 @@ describe('validation', () => {
     ['excluding every control', () => ({ emailAddresses: [EMAIL], excludeControls: CisMonitoringAlarms.ALL_CONTROLS }),
       'CisMonitoringAlarms at Stack/Cis: excludeControls must leave at least one control selected'],
     ['a duplicated control', () => ({ emailAddresses: [EMAIL], controls: [CisControl.CLOUDWATCH_2, CisControl.CLOUDWATCH_2] }),
-      'CisMonitoringAlarms at Stack/Cis: controls must not list CloudWatch.2 twice'],
+      'CisMonitoringAlarms at Stack/Cis: controls must not list CisControl.CLOUDWATCH_2 twice'],
     ['a duplicated exclusion', () => ({ emailAddresses: [EMAIL], excludeControls: [CisControl.CLOUDWATCH_9, CisControl.CLOUDWATCH_9] }),
-      'CisMonitoringAlarms at Stack/Cis: excludeControls must not list CloudWatch.9 twice'],
+      'CisMonitoringAlarms at Stack/Cis: excludeControls must not list CisControl.CLOUDWATCH_9 twice'],
     ['an unknown control', () => ({ emailAddresses: [EMAIL], controls: ['CloudWatch.15' as CisControl] }),
       'CisMonitoringAlarms at Stack/Cis: controls[0] must be a member of CisControl, CLOUDWATCH_1 to CLOUDWATCH_14 (got "CloudWatch.15")'],
     ['an unknown exclusion', () => ({ emailAddresses: [EMAIL], excludeControls: [CisControl.CLOUDWATCH_1, 'CLOUDWATCH_2' as CisControl] }),
@@ -373,7 +373,7 @@ describe('validation', () => {
 
   test('the static lookups reject an unknown control', () => {
     expect(() => CisMonitoringAlarms.filterPatternOf('CloudWatch.0' as CisControl))
-      .toThrow('CisMonitoringAlarms: unknown control "CloudWatch.0"');
+      .toThrow('CisMonitoringAlarms: control must be a member of CisControl, CLOUDWATCH_1 to CLOUDWATCH_14 (got "CloudWatch.0")');
   });
 });
 

@@ -30,7 +30,9 @@ test('the pages that must have code have it', () => {
   }
 });
 
-test.each(snippets)('%s, line %i: compiled under rosetta strict, translated into every language', (_page, _line, code) => {
+test.each(snippets)('%s, line %i: brings its imports, compiled under rosetta strict, translated into every language', (_page, _line, code) => {
+  // the default fixture imports nothing a snippet may use: each translation shows its imports
+  expect(code).toMatch(/^import /);
   const snippet = translationOf(code);
   expect(snippet).toBeDefined();
   expect(snippet.didCompile).toBe(true);

@@ -5,8 +5,9 @@
  * jsii-pacmak writes the README of each package (PyPI and the Go module show those) and Construct
  * Hub renders it per language. `test:readme:python` then runs the Python translations from the
  * wheel. This test checks what lies between: every snippet compiled and has a translation for
- * every language, no hand-written duplicate sits beside them, the Python runner's stand-in for
- * the fixture imports what the fixture imports, and the package names match package.json.
+ * every language, no hand-written duplicate sits beside them, every snippet brings its imports
+ * (the fragment fixture and its Python and Java stand-ins import nothing a snippet may use), every
+ * Java translation imports the java.util classes it uses, and the package names match package.json.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -64,10 +65,11 @@ test('no hand-written Python, Java, Go or C# code beside the translations (the r
   expect(fences(readme, ['python', 'py', 'java', 'go', 'csharp', 'cs']).map((f) => f.line)).toEqual([]);
 });
 
-test('an app snippet brings its imports and synthesizes; a fragment uses the default fixture', () => {
+test('an app snippet brings its imports and synthesizes; a fragment brings its imports and uses the default fixture', () => {
   for (const { info, code } of typescript) {
+    // every snippet starts with its imports: rosetta translates them, so each translation is complete as printed
+    expect(code).toMatch(/^import /);
     if (info.includes('fixture=module')) {
-      expect(code).toMatch(/^import /m);
       expect(code).toContain('.synth()');
     } else {
       expect(info).toBe('ts');
@@ -76,23 +78,35 @@ test('an app snippet brings its imports and synthesizes; a fragment uses the def
   }
 });
 
-test('the Python runner imports what the rosetta fixture imports', () => {
-  // GIVEN the default fixture's imports
+test('the fragment fixture and its Python and Java stand-ins import nothing under a name a snippet may use', () => {
+  // GIVEN the default fixture, the Python prelude and the Java compile check
   const fixture = fs.readFileSync(path.join(root, 'rosetta', 'default.ts-fixture'), 'utf8');
   const prelude = fs.readFileSync(path.join(root, 'test', 'readme', 'python-prelude.py'), 'utf8');
-  const named = [...fixture.matchAll(/^import \{ ([^}]+) \} from '([^']+)';$/gm)];
-  const namespaces = [...fixture.matchAll(/^import \* as (\w+) from 'aws-cdk-lib\/([\w-]+)';$/gm)];
-  expect(named.length).toBeGreaterThan(0);
-  expect(namespaces.length).toBeGreaterThan(0);
+  const java = fs.readFileSync(path.join(root, 'test', 'readme', 'compile_java.py'), 'utf8');
 
-  // THEN the prelude imports the same names from the same Python modules
-  const pythonModule: Record<string, string> = { 'aws-cdk-lib': 'aws_cdk', 'constructs': 'constructs', [assembly.name]: targets.python.module };
-  for (const [, names, from] of named) {
-    const imported = prelude.match(new RegExp(`^from ${pythonModule[from]} import (.+)$`, 'm'))?.[1].split(',').map((n) => n.trim());
-    expect(imported?.sort()).toEqual(names.split(',').map((n) => n.trim()).sort());
-  }
-  for (const [, alias, submodule] of namespaces) {
-    expect(prelude).toContain(`import aws_cdk.${submodule.replace(/-/g, '_')} as ${alias}\n`);
+  // THEN the fixture imports only the names of its own wrapper, under aliases no snippet uses
+  const imports = [...fixture.matchAll(/^import (.+) from '([^']+)';$/gm)].map((m) => m[1]);
+  expect(imports).toEqual(['{ Stack as FixtureStack }', '{ Construct as FixtureConstruct }']);
+  // the Python prelude likewise, and the Java check adds no import (only full class names)
+  const pythonImports = prelude.split('\n').filter((l) => /^(from|import) /.test(l));
+  expect(pythonImports).toEqual([
+    'from aws_cdk import App as _FixtureApp, Stack as _FixtureStack',
+    'from constructs import Construct as _FixtureConstruct',
+  ]);
+  expect(java).not.toMatch(/['"]import [a-z][\w.]*(\.\*)?;/);
+});
+
+test('every Java translation imports the java.util classes it uses (test/readme/complete-java.ts)', () => {
+  const docsTablet = JSON.parse(fs.readFileSync(path.join(root, '.tmp', 'docs-assembly', '.jsii.tabl.json'), 'utf8'));
+  const java = [...snippets, ...Object.values<any>(docsTablet.snippets)].map((s) => s.translations.java.source as string);
+  expect(java.length).toBeGreaterThan(typescript.length);
+  for (const source of java) {
+    for (const name of ['List', 'Map']) {
+      if (new RegExp(`\\b${name}\\.of\\(`).test(source)) {
+        expect(source).toContain(`import java.util.${name};`);
+      }
+    }
+    expect(source).toMatch(/^import /);
   }
 });
 
@@ -136,4 +150,36 @@ test('links work where the registries show the README: absolute to the repositor
 
 test('no mermaid diagram: PyPI and Construct Hub would show its source', () => {
   expect(fences(readme, ['mermaid'])).toEqual([]);
+});
+
+test('the contributor part opens with the two commands that work on a fresh clone', () => {
+  // GIVEN the README's "Contributing" section and the project's tasks
+  const start = readme.indexOf('\n## Contributing\n');
+  expect(start).toBeGreaterThan(-1);
+  const contributing = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  const tasks = JSON.parse(fs.readFileSync(path.join(root, '.projen', 'tasks.json'), 'utf8')).tasks;
+  const ci = fs.readFileSync(path.join(root, '.ci', 'run'), 'utf8');
+
+  // THEN its first code block is the example synth and every test, each after a clean install
+  const [first] = fences(contributing, ['sh']);
+  const lines = first.code.split('\n').filter((l) => l && !l.startsWith('#'));
+  expect(lines).toEqual(['npm ci && npx projen example:synth', 'npm ci && npx projen test:all']);
+  expect(contributing.indexOf('```sh')).toBeLessThan(contributing.indexOf('CONTRIBUTING.md)'));
+  // the tasks exist, and test:all is what CI runs
+  expect(tasks['example:synth']).toBeDefined();
+  expect(tasks['test:all']).toBeDefined();
+  expect(ci).toMatch(/^npm ci && npx projen test:all$/m);
+});
+
+test('the version to write is where the README points: the registries\' badges, and the release notes', () => {
+  const top = readme.slice(0, readme.indexOf('\n## '));
+  expect(top).toContain(`https://img.shields.io/npm/v/${assembly.name}`);
+  expect(top).toContain(`https://img.shields.io/pypi/v/${targets.python.distName}`);
+  expect(top).toContain(`https://img.shields.io/maven-central/v/${targets.java.maven.groupId}/${targets.java.maven.artifactId}`);
+  expect(top).toContain(`https://pkg.go.dev/${targets.go.moduleName}/${targets.go.packageName}`);
+  expect(top).toContain('https://github.com/cdk-root-usage-alarm/cdk-root-usage-alarm/releases');
+  expect(top).toContain('https://github.com/cdk-root-usage-alarm/cdk-root-usage-alarm/blob/main/SECURITY.md');
+  // the Maven snippet, where a version must be written, points at the badge
+  const [xml] = fences(readme, ['xml']);
+  expect(xml.code).toMatch(/<!-- the newest version: the Maven Central badge at the top of the README -->\n\s*<version>VERSION<\/version>/);
 });

@@ -485,7 +485,7 @@ describe('validation', () => {
 
     // THEN
     expect(() => new RealTimeRootAlerts(stack, 'RealTime', { rootUsageAlarm, organizationalUnitIds: ['r-ab12'], organizationId: ORG }))
-      .toThrow(/rootUsageAlarm must have eventNotifications: true/);
+      .toThrow(/rootUsageAlarm must have eventNotifications set to true: the real-time events/);
   });
 
   test('tokens pass through', () => {

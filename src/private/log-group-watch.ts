@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { shellQuote } from './cli-commands';
 import { deployedLength, logsInsightsLink } from './insights-link';
 import { tamperFilterPattern, tamperPatternDeployedLength, WatchedResources } from './tamper-pattern';
-import { PropValidator } from './validation';
+import { PropValidator, ValidationError } from './validation';
 
 /**
  * What keeps the library's watch on a CloudTrail log group from going blind without telling: a
@@ -116,7 +116,7 @@ export class LogGroupWatch extends Construct {
   private ensureWatchdog(owner: string, window: Duration): void {
     if (this.watchdogWindow) {
       if (this.watchdogWindow.window.toMinutes() !== window.toMinutes()) {
-        throw new Error(
+        throw new ValidationError(
           `${owner}: deliveryWatchdogWindow must be the same for every construct of the library on a log group ` +
           `(one watchdog per log group): ${this.watchdogWindow.owner} set ${this.watchdogWindow.window.toHumanString()}, ` +
           `this one ${window.toHumanString()}`,
@@ -143,7 +143,9 @@ export class LogGroupWatch extends Construct {
       'group (turning the Control Tower CloudTrail integration off and on creates a new one). ' + findCause +
       ' If it writes to another group, deploy again with that group (cdk context --reset of the lookup, or logGroupName).';
     if (deployedLength(this, description) > 1024) {
-      throw new Error(`${this.node.path}: the delivery watchdog's description would exceed 1024 characters: give a shorter logGroupName`);
+      throw new ValidationError(
+        `${owner}: logGroupName must be shorter: the delivery watchdog's description, which names the log group, would exceed 1024 characters`,
+      );
     }
     this.deliveryWatchdog = new cloudwatch.Alarm(this, 'DeliveryWatchdog', {
       alarmDescription: description,

@@ -1,16 +1,38 @@
 import { Duration, Token } from 'aws-cdk-lib';
 
 /**
- * Synthesis-time checks shared by the constructs. Each throws an `Error` whose message names the
- * construct, the prop and the rule; values that are unresolved tokens are passed through
- * unchecked (they are only known at deployment).
+ * The error of every synthesis-time check of the library: bad input, named as every jsii language
+ * knows it. Its message always has one shape, `<Construct> at <construct path>: <what> <rule>`
+ * (`<Construct>: ...` from a static method, which has no path), for example
+ * `RootUsageAlarm at Security/RootUsage: metricNamespace must not start with "AWS/", ...`.
+ *
+ * Private on purpose: jsii cannot export a class that extends `Error` (it is not a jsii type), and
+ * Python, Java and Go never see a JavaScript error's class anyway (the jsii runtime raises its own
+ * error type there: a `RuntimeError` in Python, a `software.amazon.jsii.JsiiException` in Java, a
+ * Go `panic`, each with the message). What every language sees is the message, so the message's
+ * shape is the contract; in TypeScript, the class and its `name` (`ValidationError`, as
+ * aws-cdk-lib's own) tell it apart as well. test/validation-errors.test.ts checks both.
+ */
+export class ValidationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ValidationError';
+    Object.setPrototypeOf(this, ValidationError.prototype);
+  }
+}
+
+/**
+ * Synthesis-time checks shared by the constructs. Each throws a {@link ValidationError} whose
+ * message names the construct, the prop and the rule; values that are unresolved tokens are passed
+ * through unchecked (they are only known at deployment).
  */
 export class PropValidator {
+  /** @param owner `<Construct> at <construct path>`, or `<Construct>` in a static method. */
   constructor(private readonly owner: string) {}
 
   /** Throws `<owner>: <prop> <rule>`. */
   public fail(prop: string, rule: string): never {
-    throw new Error(`${this.owner}: ${prop} ${rule}`);
+    throw new ValidationError(`${this.owner}: ${prop} ${rule}`);
   }
 
   /** CloudWatch metric namespaces and names as a metric filter accepts them. */

@@ -3,14 +3,18 @@
 
 Construct Hub shows the README in Java from rosetta's translations (the tablet .jsii.tabl.json,
 written by post-compile), and the docs/ pages show theirs (.tmp/docs-assembly/.jsii.tabl.json).
-This script compiles each translation with javac, as a Java reader would paste it:
+This script compiles each translation with javac exactly as printed, placed as a Java reader
+pastes it, and adds nothing to it:
 
-- a complete app (its translation starts with imports) goes into the `main` method of a class;
+- its import lines go at the top of the file;
+- a complete app (rosetta/module.ts-fixture) goes into the `main` method of a class;
 - a fragment (rosetta/default.ts-fixture: code inside a Stack's constructor) goes into the
-  constructor of a class that extends Stack, with the Java form of the fixture's imports.
+  constructor of a class that extends Stack, named by its full name
+  (`software.amazon.awscdk.Stack`), so the fragment's own imports must name everything it uses.
 
-The one addition to the translations: `import java.util.List;` and `import java.util.Map;`,
-which rosetta leaves out although its translations use `List.of` and `Map.of`.
+A translation therefore compiles only with its imports complete: the snippets bring their own
+(rosetta translates them), and test/readme/complete-java.ts adds to the tablets the `java.util`
+imports rosetta leaves out.
 
 The classpath is the consumer app's (consumers/java/pom.xml: aws-cdk-lib, constructs and the jar
 in dist/java), resolved with its local Maven repository (consumers/java/.work/m2, which
@@ -35,29 +39,9 @@ TABLETS = {
 CONSUMER = os.path.join(ROOT, 'consumers', 'java')
 REPOSITORY = os.path.join(CONSUMER, '.work', 'm2')
 
-JAVA_UTIL = ['import java.util.List;', 'import java.util.Map;']
-
-
 def fail(message):
     print(f'Java translations: {message}', file=sys.stderr)
     sys.exit(1)
-
-
-def fixture_imports():
-    """The Java form of rosetta/default.ts-fixture's imports."""
-    with open(os.path.join(ROOT, 'rosetta', 'default.ts-fixture'), encoding='utf-8') as f:
-        fixture = f.read()
-    imports = []
-    for module in re.findall(r"^import .* from '([^']+)';$", fixture, re.MULTILINE):
-        if module == 'aws-cdk-lib':
-            imports.append('import software.amazon.awscdk.*;')
-        elif module.startswith('aws-cdk-lib/aws-'):
-            imports.append(f'import software.amazon.awscdk.services.{module[len("aws-cdk-lib/aws-"):].replace("-", "")}.*;')
-        elif module == 'constructs':
-            imports.append('import software.constructs.*;')
-        else:
-            imports.append('import io.github.cdkrootusagealarm.*;')
-    return imports
 
 
 def snippets():
@@ -77,11 +61,13 @@ def java_class(name, translation):
     imports = [l for l in lines if l.startswith('import ')]
     body = '\n'.join(l for l in lines if not l.startswith('import '))
     indented = '\n'.join(('        ' + l) if l else l for l in body.splitlines())
-    if imports:
-        return '\n'.join(imports + JAVA_UTIL) + f'\n\npublic class {name} {{\n    public static void main(final String[] args) {{\n{indented}\n    }}\n}}\n'
-    return '\n'.join(fixture_imports() + JAVA_UTIL) + (
-        f'\n\npublic class {name} extends Stack {{\n'
-        f'    public {name}(final Construct scope, final String id) {{\n        super(scope, id);\n\n{indented}\n    }}\n}}\n')
+    header = '\n'.join(imports)
+    if re.search(r'\bthis\b', body):
+        return header + (
+            f'\n\npublic class {name} extends software.amazon.awscdk.Stack {{\n'
+            f'    public {name}(final software.constructs.Construct scope, final String id) {{\n'
+            f'        super(scope, id);\n\n{indented}\n    }}\n}}\n')
+    return header + f'\n\npublic class {name} {{\n    public static void main(final String[] args) {{\n{indented}\n    }}\n}}\n'
 
 
 def classpath(work):

@@ -1,25 +1,18 @@
-# The Python side of rosetta/default.ts-fixture: a README fragment (a snippet that uses `self`)
-# runs inside this stack's constructor, with these imports, as rosetta compiled its TypeScript.
-# test/readme.test.ts checks that these imports match the fixture's.
-import aws_cdk as cdk
-from aws_cdk import Annotations, App, CfnOutput, Duration, Stack
-import aws_cdk.aws_chatbot as chatbot
-import aws_cdk.aws_cloudwatch_actions as actions
-import aws_cdk.aws_iam as iam
-import aws_cdk.aws_kms as kms
-import aws_cdk.aws_logs as logs
-import aws_cdk.aws_sns as sns
-from constructs import Construct
-from cdk_root_usage_alarm import AlarmTopic, CisControl, CisMonitoringAlarms, EventNotifier, LogPatternAlarm, RealTimeRootAlerts, RootEventForwarder, RootUsageAlarm, StackSetCallAs
+# The Python side of rosetta/default.ts-fixture: a fragment (a snippet that uses `self`) runs
+# inside this stack's constructor, as rosetta compiled its TypeScript. Like the fixture, it
+# imports nothing under a name a block may use: each block must bring its own imports, as printed.
+# test/readme.test.ts checks that.
+from aws_cdk import App as _FixtureApp, Stack as _FixtureStack
+from constructs import Construct as _FixtureConstruct
 
 
-class Fixture(Stack):
-    def __init__(self, scope: Construct, id: str) -> None:
+class Fixture(_FixtureStack):
+    def __init__(self, scope: _FixtureConstruct, id: str) -> None:
         super().__init__(scope, id)
 
         # here
 
 
-app = App()
-Fixture(app, "Fixture")
-app.synth()
+_fixture_app = _FixtureApp()
+Fixture(_fixture_app, "Fixture")
+_fixture_app.synth()

@@ -11,7 +11,8 @@ every ```python block and runs it in a virtual environment where the wheel is in
 
 - an app (it creates an App and calls synth) runs as a script;
 - a fragment (it uses `self`, as snippets compiled with rosetta/default.ts-fixture do) runs inside
-  the stack of test/readme/python-prelude.py, the fixture's Python side.
+  the stack of test/readme/python-prelude.py, the fixture's Python side, which imports nothing
+  under a name a block may use: a block runs only with its own imports complete, as printed.
 
 All blocks run in one Python process (test/readme/run_blocks.py), each as a script in a fresh
 namespace, each App writing to its own folder in a temporary directory (as CDK_OUTDIR would),

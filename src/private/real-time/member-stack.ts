@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, CfnParameter, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
 import { RootEventForwarder } from '../../root-event-forwarder';
+import { ValidationError } from '../validation';
 
 /** The member template's parameter that carries the central event bus ARN. */
 export const CENTRAL_EVENT_BUS_PARAMETER = 'CentralEventBusArn';
@@ -70,12 +71,12 @@ export function synthesizeMemberTemplate(owner: string, options: MemberTemplateO
     const stack = buildMemberStack(app, 'RootUsageRealTimeMember', options);
     const artifact = app.synth().getStackArtifact(stack.artifactId);
     if (artifact.assets.length > 0) {
-      throw new Error(`${owner}: the member template must not have assets (a stack set deploys a plain template)`);
+      throw new ValidationError(`${owner}: the member template must not have assets (a stack set deploys a plain template)`);
     }
     const body = JSON.stringify(withoutCdkMetadata(artifact.template));
     const bytes = Buffer.byteLength(body, 'utf8');
     if (bytes > TEMPLATE_BODY_LIMIT) {
-      throw new Error(`${owner}: the member template is ${bytes} bytes, over the ${TEMPLATE_BODY_LIMIT}-byte limit of a TemplateBody`);
+      throw new ValidationError(`${owner}: the member template is ${bytes} bytes, over the ${TEMPLATE_BODY_LIMIT}-byte limit of a TemplateBody`);
     }
     return body;
   } finally {
