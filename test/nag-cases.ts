@@ -59,13 +59,27 @@ export function chatExampleCode(): string {
   return blocks[0];
 }
 
+/** The modules a docs snippet may import, as the snippet names them. */
+const SNIPPET_MODULES: Record<string, Record<string, unknown>> = {
+  'aws-cdk-lib/aws-chatbot': chatbot,
+  'aws-cdk-lib/aws-iam': iam,
+  'cdk-root-usage-alarm': lib,
+};
+
 /**
- * Runs a docs snippet as written, inside a stack (the rosetta fixture's `this`), with the
- * fixture's imports that the snippet uses.
+ * Runs a docs snippet as written, inside a stack (the rosetta fixture's `this`), with the imports
+ * the snippet itself declares (`import * as x from '...'` and `import { A, B } from '...'`).
  */
 export function runSnippet(stack: Stack, code: string): void {
-  const js = ts.transpileModule(code, { compilerOptions: { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.None } }).outputText;
-  const scope: Record<string, unknown> = { chatbot, iam, ...lib };
+  const scope: Record<string, unknown> = {};
+  const body = code.replace(/^import\s+(?:\*\s+as\s+(\w+)|\{([^}]*)\})\s+from\s+'([^']+)';\s*$/gm, (_line, star, named, from) => {
+    const mod = SNIPPET_MODULES[from];
+    if (!mod) throw new Error(`the snippet imports ${from}, which the test does not provide`);
+    if (star) scope[star] = mod;
+    for (const name of (named ?? '').split(',').map((n: string) => n.trim()).filter(Boolean)) scope[name] = mod[name];
+    return '';
+  });
+  const js = ts.transpileModule(body, { compilerOptions: { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.None } }).outputText;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   new Function(...Object.keys(scope), js).call(stack, ...Object.values(scope));
 }
