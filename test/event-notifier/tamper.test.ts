@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { orgTrailDelivery, record } from './payload';
-import { matchesFilterPattern } from '../filter-pattern';
 import { KIND_PRIORITY } from '../../src/private/event-notifier/classify';
 import { notify, NotifierDeps } from '../../src/private/event-notifier/notify';
 import { InMemorySessionStore } from '../../src/private/event-notifier/session-store';
 import { isTamperCall, WatchedConfig, watchedChange } from '../../src/private/event-notifier/tamper';
 import { ROOT_EVENT_NOTIFICATION_PATTERN, TAMPER_NOTIFICATION_CLAUSE } from '../../src/private/root-event-pattern';
+import { matchesFilterPattern } from '../filter-pattern';
 
 // Tamper calls through the event notifier: the subscription filter's coarse clause delivers them
 // (eventSource + eventName), the function reports those that name the watched resources, as
@@ -14,14 +14,23 @@ import { ROOT_EVENT_NOTIFICATION_PATTERN, TAMPER_NOTIFICATION_CLAUSE } from '../
 // them (payload.ts); the records are the tamper vectors (test/vectors/tamper).
 
 interface TamperVector { name: string; expectMatch: boolean; expectMatchWhenTrailUnnamed?: boolean; event: Record<string, any> }
+interface TamperWorld {
+  account: string; region: string; logGroupName: string; trailName: string; topicArn: string; keyArn: string; stackName: string; stackId: string;
+}
 const file = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'vectors', 'tamper', 'synthetic-tamper.json'), 'utf8')) as {
-  world: { account: string; region: string; logGroupName: string; trailName: string; topicArn: string; keyArn: string; stackName: string; stackId: string };
+  world: TamperWorld;
   vectors: TamperVector[];
 };
 const w = file.world;
 const WATCHED: WatchedConfig = {
-  account: w.account, region: w.region, logGroupName: w.logGroupName, trailName: w.trailName,
-  topicArns: [w.topicArn], keyArns: [w.keyArn], stackName: w.stackName, stackId: w.stackId,
+  account: w.account,
+  region: w.region,
+  logGroupName: w.logGroupName,
+  trailName: w.trailName,
+  topicArns: [w.topicArn],
+  keyArns: [w.keyArn],
+  stackName: w.stackName,
+  stackId: w.stackId,
 };
 const vector = (name: string) => JSON.parse(JSON.stringify(file.vectors.find((v) => v.name === name)!.event)) as Record<string, any>;
 

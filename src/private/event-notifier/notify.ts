@@ -3,8 +3,8 @@ import { isoFromMillis, parseCloudTrailRecord, parseRecordObject, RootEvent } fr
 import { decodeEventBridgeEvent, decodeSubscriptionEvent, isEventBridgeEvent } from './decode';
 import { classifyDraft, CONSOLE_SESSION_WINDOW_SECONDS, EventGroup, SessionDraft, sessionDrafts } from './group';
 import { Continuation, DEFAULT_LIMITS, RenderLimits, renderFallback, RenderedMessage, renderWithinLimit } from './render';
-import { WatchedConfig } from './tamper';
 import { MAX_REMEMBERED_EVENTS, mapBounded, ReportedVia, SessionLink, SessionMemory, SessionStore, STORE_TIMEOUT_MS, withTimeout } from './session-store';
+import { WatchedConfig } from './tamper';
 
 /** What `notify` needs from the outside world (the handler wires the AWS SDK in). */
 export interface NotifierDeps {
