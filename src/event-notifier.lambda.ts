@@ -32,7 +32,9 @@ function log(level: 'info' | 'warn' | 'error', message: string, details?: Record
 /**
  * The Lambda handler. Environment: TOPIC_ARN and LOG_GROUP_NAME (required); the session table:
  * TABLE_NAME, else AWS_LAMBDA_FUNCTION_NAME + SESSION_TABLE_SUFFIX (without either, no memory);
- * ALARM_NAME; AWS_REGION from the runtime.
+ * ALARM_NAME; the watched resources for tamper calls: WATCH_ACCOUNT, WATCH_STACK_NAME, WATCH_STACK_ID,
+ * WATCH_TOPIC_ARNS and WATCH_KEY_ARNS (comma-separated), WATCH_TRAIL_NAME ('' = any trail);
+ * AWS_REGION from the runtime.
  */
 export async function handler(event: CloudWatchLogsEvent | EventBridgeEvent<string, unknown>): Promise<BatchResult> {
   const topicArn = process.env.TOPIC_ARN;
@@ -47,9 +49,21 @@ export async function handler(event: CloudWatchLogsEvent | EventBridgeEvent<stri
   const tableName = process.env.TABLE_NAME
     ?? (process.env.SESSION_TABLE_SUFFIX !== undefined && process.env.AWS_LAMBDA_FUNCTION_NAME
       ? `${process.env.AWS_LAMBDA_FUNCTION_NAME}${process.env.SESSION_TABLE_SUFFIX}` : undefined);
+  const list = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '');
   return notify(event, {
     topicArn,
     logGroupName,
+    // The library's resources, for tamper calls (EventNotifier sets them; without WATCH_STACK_NAME, none are reported).
+    watched: process.env.WATCH_STACK_NAME ? {
+      account: process.env.WATCH_ACCOUNT ?? '',
+      region: process.env.AWS_REGION ?? '',
+      logGroupName,
+      trailName: process.env.WATCH_TRAIL_NAME ?? '',
+      topicArns: list(process.env.WATCH_TOPIC_ARNS ?? topicArn),
+      keyArns: list(process.env.WATCH_KEY_ARNS),
+      stackName: process.env.WATCH_STACK_NAME,
+      stackId: process.env.WATCH_STACK_ID ?? '',
+    } : undefined,
     alarmName: process.env.ALARM_NAME ?? '',
     region: process.env.AWS_REGION ?? '',
     store: tableName ? new DynamoDbSessionStore(tableName, {

@@ -105,6 +105,16 @@ export interface EventNotifierProps extends EventNotifierOptions {
    * @default - a new customer managed key with automatic rotation
    */
   readonly encryptionKey?: kms.IKey;
+
+  /**
+   * The trail that feeds the log group (Control Tower: `aws-controltower-BaselineCloudTrail`).
+   * Changes to the watch (the trail stopped, the group's filters deleted, the alarms deleted, the
+   * topic, its subscriptions or its key changed, the stack deleted) are reported as their own kind;
+   * for the trail, only those to this trail.
+   *
+   * @default - the trail is not known: a change to any trail of the log group's account and region is reported
+   */
+  readonly trailName?: string;
 }
 
 /**
@@ -216,6 +226,13 @@ export class EventNotifier extends Construct {
         LOG_GROUP_NAME: props.logGroup.logGroupName,
         SESSION_TABLE_SUFFIX,
         ...(props.alarmName !== undefined ? { ALARM_NAME: props.alarmName } : {}),
+        // The library's resources, for tamper calls (src/private/event-notifier/tamper.ts).
+        WATCH_ACCOUNT: Stack.of(props.logGroup).account,
+        WATCH_STACK_NAME: Aws.STACK_NAME,
+        WATCH_STACK_ID: Aws.STACK_ID,
+        WATCH_TOPIC_ARNS: props.topic.topicArn,
+        ...(props.topicEncryptionKey ? { WATCH_KEY_ARNS: props.topicEncryptionKey.keyArn } : {}),
+        ...(props.trailName !== undefined ? { WATCH_TRAIL_NAME: props.trailName } : {}),
       },
     });
     this.function = fn;

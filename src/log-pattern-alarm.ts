@@ -445,6 +445,7 @@ export class LogPatternAlarm extends Construct {
         topic: this.topic,
         topicEncryptionKey: this.encryptionKey,
         alarmName: this.alarmNameForCommands,
+        trailName: this.trailName,
         ...props.eventNotifierOptions,
       });
     }

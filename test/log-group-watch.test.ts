@@ -112,14 +112,15 @@ describe('the tamper alarm', () => {
     });
   });
 
-  test('the pattern names the library\'s own topic, key and trail', () => {
+  test('the pattern names the library\'s own topic, key and log group, and the trail calls', () => {
     const filter = Object.values<any>(template.findResources('AWS::Logs::MetricFilter', {
       Properties: { MetricTransformations: [{ MetricName: 'RootWatchTampering' }] },
     }))[0];
     const pattern = JSON.stringify(filter.Properties.FilterPattern);
     expect(pattern).toContain(stack.getLogicalId(alarm.topic.node.defaultChild as sns.CfnTopic));
     expect(pattern).toContain(stack.getLogicalId(alarm.encryptionKey!.node.defaultChild as any));
-    expect(pattern).toContain('aws-controltower-BaselineCloudTrail');
+    // The trail by name only where it fits (test/tamper-pattern.test.ts): here any trail of the account and region.
+    expect(pattern).toContain('$.eventName=\\"StopLogging\\"');
     expect(pattern).toContain('aws-controltower/CloudTrailLogs');
   });
 
@@ -186,10 +187,17 @@ describe('one watch per log group and stack', () => {
       expect(watchAlarm.Properties.AlarmActions).toEqual(topics);
       expect(watchAlarm.Properties.OKActions).toEqual(topics);
     }
-    const pattern = JSON.stringify(Object.values<any>(template.findResources('AWS::Logs::MetricFilter', {
+    // Two topics do not fit one pattern: the watch's filter and one filter per topic, all into the tamper metric.
+    const tamperFilters = Object.values<any>(template.findResources('AWS::Logs::MetricFilter', {
       Properties: { MetricTransformations: [{ MetricName: 'RootWatchTampering' }] },
-    }))[0].Properties.FilterPattern);
-    for (const topic of topics) expect(pattern).toContain(topic.Ref);
+    })).map((f) => JSON.stringify(f.Properties.FilterPattern));
+    expect(tamperFilters).toHaveLength(3);
+    expect(tamperFilters[0]).toContain('StopLogging');
+    expect(tamperFilters[0]).not.toContain(topics[0].Ref);
+    topics.forEach((topic, i) => {
+      expect(tamperFilters[i + 1]).toContain(topic.Ref);
+      expect(tamperFilters[i + 1]).not.toContain('StopLogging');
+    });
   });
 
   test('a construct asking for the watchdog after one that did not: it is created then', () => {

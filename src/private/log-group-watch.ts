@@ -83,14 +83,18 @@ export class LogGroupWatch extends Construct {
   /** The tamper alarm, once a construct asked for it. */
   public tamperAlarm?: cloudwatch.Alarm;
 
-  /** The tamper alarm's metric filter. */
-  public tamperFilter?: logs.MetricFilter;
+  /** The tamper alarm's metric filters: one per topic of the library on the group, all counting into its metric. */
+  public readonly tamperFilters: logs.MetricFilter[] = [];
 
   private readonly logGroup: logs.ILogGroup;
   private watchdogWindow?: { readonly window: Duration; readonly owner: string };
   private trailName?: string;
-  private readonly topics: sns.ITopic[] = [];
-  private readonly keys: kms.IKey[] = [];
+  private tamperNamespace?: string;
+  /** The topics to notify, each with its KMS key where the library knows it. */
+  private readonly topics: { readonly topic: sns.ITopic; readonly key?: kms.IKey }[] = [];
+  private readonly notified = new Map<cloudwatch.Alarm, Set<sns.ITopic>>();
+  /** The topics that have a tamper filter of their own. */
+  private readonly filtered = new Set<sns.ITopic>();
 
   private constructor(scope: Construct, id: string, logGroup: logs.ILogGroup) {
     super(scope, id);
@@ -99,18 +103,17 @@ export class LogGroupWatch extends Construct {
 
   private serveRequest(request: WatchRequest): void {
     if (request.trailName !== undefined) this.trailName ??= request.trailName;
+    if (!this.topics.some((t) => t.topic === request.topic)) this.topics.push({ topic: request.topic, key: request.topicKey });
     if (request.deliveryWatchdogWindow !== undefined) this.ensureWatchdog(request.owner, request.deliveryWatchdogWindow);
     if (request.tamperAlarm) this.ensureTamperAlarm(request.metricNamespace);
-    if (!this.topics.includes(request.topic)) {
-      this.topics.push(request.topic);
-      const action = new actions.SnsAction(request.topic);
-      for (const alarm of [this.deliveryWatchdog, this.tamperAlarm]) {
-        if (!alarm) continue;
-        alarm.addAlarmAction(action);
-        alarm.addOkAction(action);
-      }
+    // Every topic of every construct on the group hears both alarms; each topic has its tamper filter.
+    for (const alarm of [this.deliveryWatchdog, this.tamperAlarm]) {
+      if (alarm) this.notifyTopicsOf(alarm);
     }
-    if (request.topicKey && !this.keys.includes(request.topicKey)) this.keys.push(request.topicKey);
+    if (this.tamperAlarm) {
+      this.addTamperFilters();
+      this.addTopicFilters();
+    }
   }
 
   private ensureWatchdog(owner: string, window: Duration): void {
@@ -168,40 +171,20 @@ export class LogGroupWatch extends Construct {
 
   private ensureTamperAlarm(metricNamespace: string): void {
     if (this.tamperAlarm) return;
-    const watched = (): WatchedResources => ({
-      account: Stack.of(this).account,
-      region: Stack.of(this).region,
-      logGroupName: this.logGroup.logGroupName,
-      trailName: this.trailName,
-      topicArns: this.topics.map((topic) => topic.topicArn),
-      keyArns: this.keys.map((key) => key.keyArn),
-      stackName: Aws.STACK_NAME,
-      stackId: Aws.STACK_ID,
-    });
-    this.tamperFilter = new logs.MetricFilter(this, 'TamperFilter', {
-      logGroup: this.logGroup,
-      filterPattern: logs.FilterPattern.literal(Lazy.string({ produce: () => tamperFilterPattern(watched()) })),
-      metricNamespace,
-      metricName: TAMPER_METRIC_NAME,
-      metricValue: '1',
-    });
-    this.node.addValidation({
-      validate: () => {
-        const length = tamperPatternDeployedLength(watched());
-        return length > 1024
-          ? [`the tamper alarm's filter pattern would be up to ${length} characters once deployed, over the 1024 that CloudWatch Logs ` +
-            'accepts: put fewer of the library\'s topics on one log group, or set tamperAlarm to false on some of them']
-          : [];
-      },
-    });
+    this.tamperNamespace = metricNamespace;
     const link = logsInsightsLink(this, this.logGroup.logGroupName, TAMPER_INSIGHTS_QUERY, 24);
-    // (The description's length is checked in test/log-group-watch.test.ts for the longest log group name accepted.)
+    // (The description's length is checked in test/log-group-watch.test.ts for a long log group name.)
     this.tamperAlarm = new cloudwatch.Alarm(this, 'TamperAlarm', {
       alarmDescription:
         'Root use may go unseen: someone stopped, deleted or changed the trail, deleted the log group or its filters, deleted ' +
         'alarms or disabled their actions, or deleted, unsubscribed or changed the topic or its KMS key. Find who (the last 24 ' +
         `hours in CloudWatch Logs Insights): ${link}`,
-      metric: this.tamperFilter.metric({ statistic: cloudwatch.Stats.SUM, period: TAMPER_PERIOD }),
+      metric: new cloudwatch.Metric({
+        namespace: metricNamespace,
+        metricName: TAMPER_METRIC_NAME,
+        statistic: cloudwatch.Stats.SUM,
+        period: TAMPER_PERIOD,
+      }),
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       threshold: 1,
       evaluationPeriods: TAMPER_EVALUATION_PERIODS,
@@ -209,11 +192,91 @@ export class LogGroupWatch extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       actionsEnabled: true,
     });
-    this.notifyTopicsOf(this.tamperAlarm);
+  }
+
+  /**
+   * The tamper filters, all counting into the tamper alarm's metric: one pattern where the whole
+   * watch fits CloudWatch Logs' 1,024 characters (`TamperFilter`), else `TamperFilter` for the
+   * log group, the trail, the alarms and the stack and one `TamperFilterTopic<n>` per topic with
+   * its key. A call matching two filters counts twice; the alarm (Sum >= 1) fires once either way.
+   * Patterns are lazy: a construct added later on the group may bring the trail or a topic.
+   */
+  private addTamperFilters(): void {
+    if (this.tamperFilters.length > 0) return;
+    const watched = (part: 'all' | 'watch' | 'topics', topics: { topic: sns.ITopic; key?: kms.IKey }[]): WatchedResources => ({
+      account: Stack.of(this).account,
+      region: Stack.of(this).region,
+      logGroupName: this.logGroup.logGroupName,
+      trailName: this.trailName,
+      topicArns: topics.map((t) => t.topic.topicArn),
+      keyArns: topics.flatMap((t) => (t.key ? [t.key.keyArn] : [])),
+      stackName: Aws.STACK_NAME,
+      stackId: Aws.STACK_ID,
+      part,
+    });
+    const fitsInOne = (): boolean => tamperPatternDeployedLength(watched('all', this.topics)) <= 1024;
+    const filter = (id: string, pattern: () => string, length: () => number): void => {
+      this.tamperFilters.push(new logs.MetricFilter(this, id, {
+        logGroup: this.logGroup,
+        filterPattern: logs.FilterPattern.literal(Lazy.string({ produce: pattern })),
+        metricNamespace: this.tamperNamespace!,
+        metricName: TAMPER_METRIC_NAME,
+        metricValue: '1',
+      }));
+      this.node.addValidation({
+        validate: () => (length() > 1024
+          ? [`the tamper filter ${id}'s pattern would be up to ${length()} characters once deployed, over the 1024 that CloudWatch ` +
+            'Logs accepts: give a shorter logGroupName, or set tamperAlarm to false']
+          : []),
+      });
+    };
+    filter('TamperFilter',
+      () => tamperFilterPattern(watched(fitsInOne() ? 'all' : 'watch', this.topics)),
+      () => tamperPatternDeployedLength(watched(fitsInOne() ? 'all' : 'watch', this.topics)));
+  }
+
+  /** Where the whole watch no longer fits one pattern (adding topics or the trail only lengthens it): a filter per topic. */
+  private addTopicFilters(): void {
+    const watched = (part: 'all' | 'topics', topics: { topic: sns.ITopic; key?: kms.IKey }[]): WatchedResources => ({
+      account: Stack.of(this).account,
+      region: Stack.of(this).region,
+      logGroupName: this.logGroup.logGroupName,
+      trailName: this.trailName,
+      topicArns: topics.map((t) => t.topic.topicArn),
+      keyArns: topics.flatMap((t) => (t.key ? [t.key.keyArn] : [])),
+      stackName: Aws.STACK_NAME,
+      stackId: Aws.STACK_ID,
+      part,
+    });
+    if (tamperPatternDeployedLength(watched('all', this.topics)) <= 1024) return;
+    this.topics.forEach((t, i) => {
+      if (this.filtered.has(t.topic)) return;
+      this.filtered.add(t.topic);
+      const id = `TamperFilterTopic${i + 1}`;
+      this.tamperFilters.push(new logs.MetricFilter(this, id, {
+        logGroup: this.logGroup,
+        filterPattern: logs.FilterPattern.literal(tamperFilterPattern(watched('topics', [t]))),
+        metricNamespace: this.tamperNamespace!,
+        metricName: TAMPER_METRIC_NAME,
+        metricValue: '1',
+      }));
+      const length = tamperPatternDeployedLength(watched('topics', [t]));
+      if (length > 1024) {
+        throw new ValidationError(`LogGroupWatch at ${this.node.path}: tamperAlarm cannot watch this topic: its filter ${id} would be ` +
+          `up to ${length} characters once deployed, over the 1024 that CloudWatch Logs accepts; set tamperAlarm to false`);
+      }
+    });
   }
 
   private notifyTopicsOf(alarm: cloudwatch.Alarm): void {
-    for (const topic of this.topics) {
+    let done = this.notified.get(alarm);
+    if (!done) {
+      done = new Set();
+      this.notified.set(alarm, done);
+    }
+    for (const { topic } of this.topics) {
+      if (done.has(topic)) continue;
+      done.add(topic);
       const action = new actions.SnsAction(topic);
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);

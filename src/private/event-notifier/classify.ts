@@ -2,6 +2,7 @@ import { RootEvent } from './cloudtrail';
 
 /** What kind of root use one event is. */
 export type RootUseKind =
+  | 'tamper'
   | 'root-access-key-change'
   | 'root-mfa-change'
   | 'root-password-change'
@@ -30,6 +31,8 @@ export function assumeRootFailed(e: RootEvent): boolean {
  * always tell: AWS's documented example of a session action carries no `assumedRoot` flag).
  */
 export function classify(e: RootEvent, inAssumeRootSession: boolean): RootUseKind {
+  // A change that blinds the watch outranks everything, whoever made it.
+  if (e.tamper !== '') return 'tamper';
   if (e.eventSource === 'sts.amazonaws.com' && e.eventName === 'AssumeRoot') {
     return assumeRootFailed(e) ? 'assume-root-denied' : 'assume-root-call';
   }
@@ -58,9 +61,12 @@ export function classify(e: RootEvent, inAssumeRootSession: boolean): RootUseKin
 /**
  * Most alarming first: a group's headline is the first of these its events have. Changes to the
  * root user's credentials (a new access key, an MFA device removed, a new password) come first:
- * they are how an intruder keeps root access.
+ * they are how an intruder keeps root access. Before them: a change that blinds the watch (the
+ * trail, the log group's filters, the alarms, the topic, its key, the stack), after which nothing
+ * more would be reported.
  */
 export const KIND_PRIORITY: readonly RootUseKind[] = [
+  'tamper',
   'root-access-key-change',
   'root-mfa-change',
   'root-password-change',
@@ -81,6 +87,7 @@ export const KIND_PRIORITY: readonly RootUseKind[] = [
  * known, in this delivery or remembered) always says so, whatever its events.
  */
 export function headline(kind: RootUseKind, assumeRootSession: boolean): string {
+  if (kind === 'tamper') return 'Watch tampered';
   if (assumeRootSession && kind !== 'assume-root-denied') return 'Root session (AssumeRoot)';
   switch (kind) {
     case 'root-access-key-change': return 'Root access key change';
@@ -107,6 +114,7 @@ export function safeKeyId(key: string): string {
 /** One line saying what the event is: fixed words and, at most, a well-formed access key ID. */
 export function describeEvent(e: RootEvent, kind: RootUseKind): string {
   switch (kind) {
+    case 'tamper': return `Watch tampered: ${e.tamper}${e.errorCode !== '' ? ' (attempt failed)' : ''}`;
     case 'root-access-key-change': return `Root access key ${e.eventName === 'CreateAccessKey' ? 'created' : e.eventName === 'DeleteAccessKey' ? 'deleted' : 'changed'}${e.errorCode !== '' ? ' (attempt failed)' : ''}`;
     case 'root-mfa-change': return `Root MFA device ${/^(Deactivate|Delete)/.test(e.eventName) ? 'removed' : /^(Create|Enable)/.test(e.eventName) ? 'added' : 'changed'}${e.errorCode !== '' ? ' (attempt failed)' : ''}`;
     case 'root-password-change': return 'Root password changed';

@@ -1,3 +1,5 @@
+import { isTamperCall, watchedChange, WatchedConfig } from './tamper';
+
 /**
  * The parts of a CloudTrail record the notifier reads, parsed defensively: CloudTrail records
  * are JSON from AWS, but the log group may hold anything, so every field is checked.
@@ -46,10 +48,12 @@ export interface RootEvent {
   readonly taskPolicyArn: string;
   /** AssumeRoot only: responseElements.credentials.accessKeyId, the key of the root session. */
   readonly issuedAccessKeyId: string;
+  /** What the record did to the watch (tamper.ts, fixed words), or '' when it is not a tamper call on a watched resource. */
+  readonly tamper: string;
 }
 
 /** Why a log event was skipped (logged, never thrown). */
-export type SkipReason = 'not-json' | 'not-an-object' | 'not-cloudtrail' | 'not-root-usage';
+export type SkipReason = 'not-json' | 'not-an-object' | 'not-cloudtrail' | 'not-root-usage' | 'not-watched';
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
@@ -103,18 +107,22 @@ export function isoFromMillis(ms: number | undefined): string {
  * Parses one log event's message as a CloudTrail record, or says why it is skipped.
  * `fallbackTime` (ISO) stands in for a missing eventTime: the log event's timestamp.
  */
-export function parseCloudTrailRecord(message: string, fallbackTime = ''): RootEvent | SkipReason {
+export function parseCloudTrailRecord(message: string, fallbackTime = '', watched?: WatchedConfig): RootEvent | SkipReason {
   let parsed: unknown;
   try {
     parsed = JSON.parse(message);
   } catch {
     return 'not-json';
   }
-  return parseRecordObject(parsed, fallbackTime);
+  return parseRecordObject(parsed, fallbackTime, watched);
 }
 
-/** Parses an already decoded record (an EventBridge event's `detail`), or says why it is skipped. */
-export function parseRecordObject(parsed: unknown, fallbackTime = ''): RootEvent | SkipReason {
+/**
+ * Parses an already decoded record (an EventBridge event's `detail`), or says why it is skipped.
+ * With `watched`, a tamper call on a watched resource is kept (whoever made it), and a tamper call
+ * on anything else is 'not-watched'.
+ */
+export function parseRecordObject(parsed: unknown, fallbackTime = '', watched?: WatchedConfig): RootEvent | SkipReason {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return 'not-an-object';
   const r = parsed as Record<string, unknown>;
   const identity = obj(r.userIdentity);
@@ -124,7 +132,8 @@ export function parseRecordObject(parsed: unknown, fallbackTime = ''): RootEvent
     || typeof r.userIdentity !== 'object' || r.userIdentity === null || Array.isArray(r.userIdentity)) {
     return 'not-cloudtrail';
   }
-  if (!matchesNotificationPattern(r)) return 'not-root-usage';
+  const tamper = watched ? watchedChange(r, watched) : '';
+  if (!matchesNotificationPattern(r) && tamper === '') return watched && isTamperCall(r) ? 'not-watched' : 'not-root-usage';
   const sessionContext = obj(identity.sessionContext);
   const request = obj(r.requestParameters);
   const response = obj(r.responseElements);
@@ -155,5 +164,6 @@ export function parseRecordObject(parsed: unknown, fallbackTime = ''): RootEvent
     targetAccountId: isAssumeRoot ? accountOf(str(request.targetPrincipal)) : '',
     taskPolicyArn: isAssumeRoot ? str(obj(request.taskPolicyArn).arn) : '',
     issuedAccessKeyId: isAssumeRoot ? str(obj(response.credentials).accessKeyId) : '',
+    tamper,
   };
 }

@@ -71,9 +71,13 @@ const isSuccessfulLogin = (e: RootEvent) => e.eventSource === 'signin.amazonaws.
  *   record has no access key, and two sign-ins are two sessions);
  * - other events without a key (failed sign-ins, password recovery) belong to the account's
  *   sign-in activity from that source IP.
+ * - a tamper call (tamper.ts) by any other principal belongs to its account's tamper group
+ *   (`tamper:<account>`), one message per delivery per account, never remembered.
  * Keys are compared within the account, so the same value in two accounts never merges.
  */
 export function sessionOf(e: RootEvent): { accountId: string; key: string; accessKey: string; signInIp: string } {
+  // A change to the watch by anyone but the root user: one group per account per delivery.
+  if (e.tamper !== '' && e.identityType !== 'Root') return { accountId: e.accountId, key: `tamper:${e.accountId}`, accessKey: '', signInIp: '' };
   if (isAssumeRoot(e)) {
     const accountId = e.targetAccountId || e.accountId;
     return e.issuedAccessKeyId && e.errorCode === ''

@@ -4,6 +4,7 @@ import { decodeEventBridgeEvent, decodeSubscriptionEvent, isEventBridgeEvent } f
 import { classifyDraft, CONSOLE_SESSION_WINDOW_SECONDS, EventGroup, SessionDraft, sessionDrafts } from './group';
 import { Continuation, DEFAULT_LIMITS, RenderLimits, renderFallback, RenderedMessage, renderWithinLimit } from './render';
 import { MAX_REMEMBERED_EVENTS, mapBounded, ReportedVia, SessionLink, SessionMemory, SessionStore, STORE_TIMEOUT_MS, withTimeout } from './session-store';
+import { WatchedConfig } from './tamper';
 
 /** What `notify` needs from the outside world (the handler wires the AWS SDK in). */
 export interface NotifierDeps {
@@ -15,6 +16,11 @@ export interface NotifierDeps {
    * logged and skipped.
    */
   readonly logGroupName: string;
+  /**
+   * The library's resources: tamper calls that name them are reported (kind 'tamper'), other
+   * tamper calls are skipped; without it, tamper calls are skipped as not root usage.
+   */
+  readonly watched?: WatchedConfig;
   /** Message bounds; DEFAULT_LIMITS when absent. */
   readonly limits?: RenderLimits;
   /** The session memory; without it every delivery is reported as if nothing came before. */
@@ -207,7 +213,7 @@ function decode(event: unknown, deps: NotifierDeps): Decoded | BatchResult {
     } catch (e) {
       return skippedInvocation('skipped an EventBridge event that is not a CloudTrail event', { reason: (e as Error).message });
     }
-    const parsed = parseRecordObject(envelope.detail, isoFromMillis(Date.parse(envelope.time)));
+    const parsed = parseRecordObject(envelope.detail, isoFromMillis(Date.parse(envelope.time)), deps.watched);
     if (typeof parsed === 'string') {
       deps.log('warn', 'skipped an EventBridge event whose detail is not a root-usage CloudTrail record', {
         reason: parsed, eventBridgeId: envelope.id, detailType: envelope.detailType, account: envelope.account, region: envelope.region,
@@ -240,8 +246,13 @@ function decode(event: unknown, deps: NotifierDeps): Decoded | BatchResult {
   }
   const records: RootEvent[] = [];
   for (const le of payload.logEvents) {
-    const parsed = parseCloudTrailRecord(le.message, isoFromMillis(le.timestamp));
-    if (typeof parsed === 'string') {
+    const parsed = parseCloudTrailRecord(le.message, isoFromMillis(le.timestamp), deps.watched);
+    if (parsed === 'not-watched') {
+      skipped++;
+      deps.log('info', 'skipped a change to a resource this notifier does not watch', {
+        logEventId: le.id, logGroup: payload.logGroup, logStream: payload.logStream,
+      });
+    } else if (typeof parsed === 'string') {
       skipped++;
       deps.log('warn', parsed === 'not-root-usage'
         ? 'skipped a CloudTrail record that is not root usage (the subscription filter would not deliver it)'
@@ -277,8 +288,10 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
   const now = deps.now ?? Date.now;
   const results = await mapBounded(drafts, deps.concurrency ?? PUBLISH_CONCURRENCY, async (delivered): Promise<SessionOutcome> => {
     let draft = delivered;
-    let remembered = await rememberedSession(memory, draft);
-    if (!remembered) {
+    // Tamper groups are never remembered, so never suppressed (a retry may repeat one: a duplicate rather than a loss).
+    const tamperGroup = draft.sessionKey.startsWith('tamper:');
+    let remembered = tamperGroup ? undefined : await rememberedSession(memory, draft);
+    if (!remembered && !tamperGroup) {
       const linked = await linkedConsoleSession(memory, draft);
       if (linked !== draft) {
         const signInMemory = await memory.get(linked.accountId, linked.sessionKey);
@@ -288,7 +301,9 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
         }
       }
     }
-    const fresh = remembered ? draft.events.filter((e) => e.eventId === '' || !remembered.publishedIds.has(eventKey(e))) : draft.events;
+    const fresh = remembered
+      ? draft.events.filter((e) => e.eventId === '' || e.tamper !== '' || !remembered.publishedIds.has(eventKey(e)))
+      : draft.events;
     const suppressed = draft.events.length - fresh.length;
     if (fresh.length === 0) {
       deps.log('info', 'not published again: every event of this session was published before', {
@@ -316,6 +331,7 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
       via,
       subject: rendered.subject,
     });
+    if (tamperGroup) return { published: true, suppressed };
     await memory.record({
       accountId: group.accountId,
       sessionKey: group.sessionKey,
