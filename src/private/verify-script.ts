@@ -54,7 +54,7 @@ c="a trail delivers to $group"
 if run cloudtrail describe-trails @{trail:+--trail-name-list "$trail"} --query 'trailList[].[Name,TrailARN,CloudWatchLogsLogGroupArn]'; then
   n=0
   while IFS=$'\t' read -r name arn cwl; do
-    [ -n "$name" ] || continue
+    [ -n "$name" ] && [ "@{trail:-$name}" = "$name" ] || continue
     case $cwl in "$grouparn"|"$grouparn:*") ;; *) [ -n "$trail" ] && fail "trail $name delivers to $group" "it delivers to @{cwl/#None/no log group}" && n=-1; continue ;; esac
     n=$((n+1)); c="trail $name is logging and delivers to $group"
     run cloudtrail get-trail-status --name "$arn" --query '[IsLogging,LatestCloudWatchLogsDeliveryTime,LatestCloudWatchLogsDeliveryError]' || continue
