@@ -10,10 +10,10 @@ import { AlarmTopic } from './alarm-topic';
 import { EventNotifier } from './event-notifier';
 import * as cli from './private/cli-commands';
 import { prepareTopicForCloudWatch } from './private/cloudwatch-access';
-import { verifyScript } from './private/verify-script';
 import { deployedLength, logsInsightsLink } from './private/insights-link';
 import { isRootEventPattern } from './private/root-event-pattern';
 import { PropValidator } from './private/validation';
+import { verifyScript } from './private/verify-script';
 
 /**
  * Options shared by every alarm built on a CloudTrail log group: where the events are, who is

@@ -24,8 +24,8 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { App, CfnOutput, Stack } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { MOTO_CLIENT, MOTO_PYTHON, MotoServer, startMotoServer } from './moto-server';
 import { RootUsageAlarm } from '../src';
 
