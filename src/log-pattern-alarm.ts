@@ -16,7 +16,8 @@ import { validateEventNotifierOptions } from './private/event-notifier-options';
 import { deployedLength, logsInsightsLink } from './private/insights-link';
 import { LogGroupWatch, validateWatch } from './private/log-group-watch';
 import { isRootEventPattern } from './private/root-event-pattern';
-import { PropValidator } from './private/validation';
+import { PropValidator, ValidationError } from './private/validation';
+import { verifyScript } from './private/verify-script';
 
 /**
  * Options shared by every alarm built on a CloudTrail log group: where the events are, who is
@@ -313,6 +314,9 @@ export class LogPatternAlarm extends Construct {
   /** The alarm's name where known at synthesis (the `alarmName` given), else its reference. */
   private readonly alarmNameForCommands: string;
 
+  /** The props the verify command checks against. */
+  private readonly verifyValues: { filterPattern: string; metricNamespace: string; metricName: string };
+
   constructor(scope: Construct, id: string, props: LogPatternAlarmProps) {
     super(scope, id);
     const validate = new PropValidator(`${this.constructor.name} at ${this.node.path}`);
@@ -389,6 +393,11 @@ export class LogPatternAlarm extends Construct {
     });
 
     this.metric = this.metricFilter.metric({ statistic: cloudwatch.Stats.SUM, period });
+    this.verifyValues = {
+      filterPattern: props.filterPattern,
+      metricNamespace: props.metricNamespace ?? LogPatternAlarm.DEFAULT_METRIC_NAMESPACE,
+      metricName: props.metricName,
+    };
 
     const alarmDescription = this.describeAlarm(validate, props);
     this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
@@ -511,6 +520,93 @@ export class LogPatternAlarm extends Construct {
    */
   public addAlarmAction(...alarmActions: cloudwatch.IAlarmAction[]): void {
     addActionsToEveryAlarm(this, alarmActions);
+  }
+
+  /**
+   * The commands that prove the whole chain in an organization with centralized root access,
+   * where member accounts have no root password and "sign in as root" is impossible: an
+   * `sts:AssumeRoot` session in a sandbox member account with the read-only task policy
+   * `IAMAuditRootUserCredentials`, and one call that the task allows (`aws iam get-account-summary`),
+   * made with the session's credentials.
+   *
+   * Paste it into bash or zsh in the management account (or the delegated administrator account
+   * for centralized root access). It runs in a subshell: the root session's credentials are
+   * exported there only (with `AWS_PROFILE` unset, which would otherwise win over them), then
+   * unset, and never reach your shell. `sts:AssumeRoot` goes to the regional STS endpoint of the
+   * stack's region (the global endpoint refuses it). It changes nothing in the member account.
+   *
+   * What it proves: CloudTrail records the session's call in the member account with
+   * `userIdentity.type` `Root`, so it runs the whole chain: the organization trail, the log
+   * group, the metric filter, the alarm, the topic and each confirmed subscriber (typically 5 to
+   * 10 minutes later). With `eventNotifications`, two messages follow too: the AssumeRoot call
+   * (logged in the calling account) and the root session's action (logged in the member account).
+   *
+   * What it needs: centralized root access enabled in the organization (root credentials
+   * management, for the `IAMAuditRootUserCredentials` task); the caller's permission
+   * `sts:AssumeRoot` on the member account (the condition key `sts:TaskPolicyArn` can limit it to
+   * this task); and where Control Tower's "Disallow actions as a root user" control is on, its
+   * `ExemptAssumeRoot` parameter set, or the session's call is denied (the denied call still
+   * reaches the alarm: a denied root call matches the CIS pattern). The root sign-in test of the
+   * README stays the test for accounts that still have a root password.
+   *
+   * @param targetAccountId the 12-digit ID of a sandbox member account (a token passes)
+   * @returns a shell snippet; where the region is only known at deployment, a string with tokens
+   * that CloudFormation resolves (in a `CfnOutput`, for example)
+   */
+  public assumeRootTestCommand(targetAccountId: string): string {
+    if (!Token.isUnresolved(targetAccountId) && !/^\d{12}$/.test(targetAccountId)) {
+      throw new ValidationError(
+        `${this.constructor.name} at ${this.node.path}: assumeRootTestCommand targetAccountId must be a 12-digit AWS account ID ` +
+        `(got "${targetAccountId}"): the ID of a sandbox member account of the organization`,
+      );
+    }
+    return cli.assumeRootTestCommand(targetAccountId, Stack.of(this.alarm).region);
+  }
+
+  /**
+   * A read-only bash script that a maintainer or an auditor runs after deploying: it prints one
+   * line per check, `PASS <check>` or `FAIL <check>: <why>`, runs every check even after a
+   * failure, and exits 1 when any failed (0 when all passed). From CIS AWS Foundations 2.0 on the
+   * root-usage control is manual: this output is the evidence.
+   *
+   * The checks, in the stack's account and region:
+   * - the trail is logging and delivers to the watched log group: the trail `trailName` where it
+   *   is known, else every trail (`describe-trails`) whose `CloudWatchLogsLogGroupArn` names the
+   *   group; for each, `get-trail-status` has `IsLogging`, a `LatestCloudWatchLogsDeliveryTime` of
+   *   the last 60 minutes and no `LatestCloudWatchLogsDeliveryError`;
+   * - a metric filter on that group emits the alarm's metric (namespace and name) with exactly the
+   *   pattern, byte for byte;
+   * - the alarm exists, watches that metric, has its actions enabled and the topic among its alarm
+   *   actions;
+   * - the topic has at least one confirmed subscription (not `PendingConfirmation`);
+   * - the delivery watchdog, where there is one, is OK.
+   *
+   * It changes nothing. It needs the AWS CLI (v1 or v2), bash, and only these read permissions:
+   * `cloudtrail:DescribeTrails`, `cloudtrail:GetTrailStatus`, `logs:DescribeMetricFilters`,
+   * `cloudwatch:DescribeAlarms`, `sns:ListSubscriptionsByTopic` (all in the AWS managed policy
+   * `ReadOnlyAccess`).
+   *
+   * Save it to a file and run it with bash (`bash verify.sh`); pasted into an interactive shell,
+   * its `exit` would close that shell. As a `CfnOutput` it is one multi-line value of about 4,000
+   * characters (CloudFormation documents no size limit for an output value; the script stays
+   * under 4,096 characters, its limit for a parameter value, with names of usual length).
+   *
+   * @returns a bash script; where names, the region or the account are only known at deployment, a
+   * string with tokens that CloudFormation resolves (in a `CfnOutput`, for example)
+   */
+  public verifyCommand(): string {
+    const stack = Stack.of(this.alarm);
+    return verifyScript({
+      region: stack.region,
+      account: stack.account,
+      partition: stack.partition,
+      logGroupName: this.logGroup.logGroupName,
+      trailName: this.trailName,
+      ...this.verifyValues,
+      alarmName: this.alarmNameForCommands,
+      topicArn: this.topic.topicArn,
+      watchdogAlarmName: this.deliveryWatchdog?.alarmName,
+    });
   }
 
   private prepareExistingTopic(topic: sns.ITopic, emailAddresses: string[]): void {

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { LandingZoneSecurityStack } from '../examples/landing-zone/stack';
+import { VERIFY_PERMISSIONS } from '../src/private/verify-script';
 
 const root = path.join(__dirname, '..');
 const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
@@ -68,7 +69,7 @@ test('the methods the section names exist on LogPatternAlarm', () => {
   for (const name of [...testSection.matchAll(/`(\w+Command)\(\)`/g)].map((m) => m[1])) {
     expect(methods).toContain(name);
   }
-  expect(methods).toEqual(expect.arrayContaining(['testNotificationCommand', 'actionHistoryCommand']));
+  expect(methods).toEqual(expect.arrayContaining(['testNotificationCommand', 'actionHistoryCommand', 'assumeRootTestCommand', 'verifyCommand']));
 });
 
 test('every command targets the example stack\'s region, alarm, log group, pattern and metric', () => {
@@ -92,6 +93,21 @@ test('the quick start deploys the alarm the commands name, in their region', () 
   expect(quickStart).toContain("'ActionHistoryCommand'");
   expect(quickStart).not.toContain('logGroupName:'); // the default, as in the example stack
   expect(filter.Properties.LogGroupName).toBe('aws-controltower/CloudTrailLogs');
+});
+
+test('step 2 shows the AssumeRoot test of the example stack word for word', () => {
+  const snippet = stack.rootUsage.assumeRootTestCommand('222233334444');
+  const blocks = [...testSection.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1].trimEnd());
+  expect(blocks).toContain(snippet);
+  expect(testSection).toContain('`AssumeRootTestCommand`');
+  expect(testSection).toContain('`ExemptAssumeRoot`');
+  expect(fs.readFileSync(path.join(root, 'examples', 'landing-zone', 'app.ts'), 'utf8')).toContain("'AssumeRootTestCommand'");
+});
+
+test('step 3 names the verify output and every permission the script needs', () => {
+  expect(testSection).toContain('`VerifyCommand`');
+  expect(fs.readFileSync(path.join(root, 'examples', 'landing-zone', 'app.ts'), 'utf8')).toContain("'VerifyCommand'");
+  for (const action of VERIFY_PERMISSIONS) expect(testSection).toContain(`\`${action}\``);
 });
 
 test('the email subjects name the alarm', () => {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Annotations, App } from 'aws-cdk-lib';
+import { Annotations, App, CfnOutput } from 'aws-cdk-lib';
 import { LandingZoneSecurityStack, ManagementSignInsStack } from './stack';
 
 const app = new App();
@@ -23,6 +23,22 @@ const security = new LandingZoneSecurityStack(app, 'LandingZoneSecurity', {
   // Deploy to the Control Tower management account, home region (from your AWS profile).
   env,
   description: 'Landing zone security: email on any use of a root user in the organization (CIS 4.3)',
+});
+
+// After `cdk deploy` (README "Test it after deploying", docs/proof.md):
+// - the whole chain without a root password: an AssumeRoot session in a sandbox member account,
+//   `cdk deploy -c sandboxAccountId=<12-digit ID>` (without it, the output is not created);
+// - the read-only verify script, one PASS or FAIL line per check: the evidence for auditors.
+const sandboxAccountId = app.node.tryGetContext('sandboxAccountId');
+if (sandboxAccountId !== undefined) {
+  new CfnOutput(security, 'AssumeRootTestCommand', {
+    description: 'Opens an AssumeRoot session (IAMAuditRootUserCredentials) in the sandbox account and makes one read-only call: the root-usage alarm fires',
+    value: security.rootUsage.assumeRootTestCommand(String(sandboxAccountId)),
+  });
+}
+new CfnOutput(security, 'VerifyCommand', {
+  description: 'A read-only bash script: one PASS or FAIL line per check of the trail, metric filter, alarm, topic and watchdog',
+  value: security.rootUsage.verifyCommand(),
 });
 
 // The management account's own root sign-ins are recorded in us-east-1: forward them from there
