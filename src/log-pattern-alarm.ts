@@ -16,7 +16,7 @@ import { validateEventNotifierOptions } from './private/event-notifier-options';
 import { deployedLength, logsInsightsLink } from './private/insights-link';
 import { LogGroupWatch, validateWatch } from './private/log-group-watch';
 import { isRootEventPattern } from './private/root-event-pattern';
-import { PropValidator, ValidationError } from './private/validation';
+import { PropValidator } from './private/validation';
 import { verifyScript } from './private/verify-script';
 
 /**
@@ -555,9 +555,9 @@ export class LogPatternAlarm extends Construct {
    */
   public assumeRootTestCommand(targetAccountId: string): string {
     if (!Token.isUnresolved(targetAccountId) && !/^\d{12}$/.test(targetAccountId)) {
-      throw new ValidationError(
-        `${this.constructor.name} at ${this.node.path}: assumeRootTestCommand targetAccountId must be a 12-digit AWS account ID ` +
-        `(got "${targetAccountId}"): the ID of a sandbox member account of the organization`,
+      new PropValidator(`${this.constructor.name} at ${this.node.path}`).fail(
+        'assumeRootTestCommand targetAccountId',
+        `must be a 12-digit AWS account ID (got "${targetAccountId}"): the ID of a sandbox member account of the organization`,
       );
     }
     return cli.assumeRootTestCommand(targetAccountId, Stack.of(this.alarm).region);

@@ -117,12 +117,12 @@ describe('verifyCommand', () => {
     const lines = text.split('\n').slice(0, 14).filter((line) => !line.startsWith('watchdog='));
     expect(lines).toEqual([
       '#!/usr/bin/env bash',
-      '# cdk-root-usage-alarm: read-only checks of the root-usage alarm chain (docs/proof.md)',
+      '# cdk-root-usage-alarm: docs/proof.md',
       'set -u',
       "region='eu-west-1'",
       "group='aws-controltower/CloudTrailLogs'",
       'grouparn=\'arn:<{"Ref":"AWS::Partition"}>:logs:eu-west-1:111122223333:log-group:aws-controltower/CloudTrailLogs\'',
-      "trail=''",
+      "trail='aws-controltower-BaselineCloudTrail'",
       `pattern='${RootUsageAlarm.FILTER_PATTERN}'`,
       "ns='LandingZone/Security'",
       "metric='RootAccountUsage'",

@@ -86,12 +86,13 @@ function resolve(value: any): any {
 const script: string = resolve(template.Outputs.VerifyCommand.Value);
 
 /** The script of the same alarm with a known `trailName` (the lead's Control Tower lookup sets it). */
-function scriptWithTrail(trailName: string): string {
+function scriptWithTrail(trailName: string | undefined): string {
+  const original = rootUsage.trailName;
   Object.defineProperty(rootUsage, 'trailName', { value: trailName, configurable: true });
   try {
     return resolve(stack.resolve(rootUsage.verifyCommand()));
   } finally {
-    Object.defineProperty(rootUsage, 'trailName', { value: undefined, configurable: true });
+    Object.defineProperty(rootUsage, 'trailName', { value: original, configurable: true });
   }
 }
 const [[, filterResource]] = ofType('AWS::Logs::MetricFilter');
@@ -296,7 +297,8 @@ describe('against moto', () => {
       CloudWatchLogsLogGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:another-group:*`,
       CloudWatchLogsRoleArn: `arn:aws:iam::${ACCOUNT}:role/aws-controltower-CloudWatchLogsRole`,
     }]]);
-    expectOnlyFailure(await verify(), `a trail delivers to ${LOG_GROUP}`, /^no trail in us-east-1 delivers to it$/);
+    // (A group the user named: the trail is unknown, so every trail is read.)
+    expectOnlyFailure(await verify(scriptWithTrail(undefined)), `a trail delivers to ${LOG_GROUP}`, /^no trail in us-east-1 delivers to it$/);
   }, 60_000);
 
   test('moto\'s own trail status, which has no LatestCloudWatchLogsDeliveryTime: no delivery recorded', async () => {

@@ -48,8 +48,8 @@ export interface VerifyScriptValues {
 const BODY = String.raw`f=0
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; f=1; }
-run() { out=$(aws "$@" --region "$region" --output text 2>&1 </dev/null) || { fail "$c" "$(printf '%s\n' "$out" | grep -v '^$' | head -n 1)"; return 1; }; }
-epoch() { case $1 in *T*) date -u -d "$1" +%s 2>/dev/null || date -j -u -f %Y-%m-%dT%H:%M:%S%z "$(echo "$1" | sed 's/\.[0-9]*//;s/Z$/+0000/;s/:\(..\)$/\1/')" +%s 2>/dev/null ;; [0-9]*) echo "@{1%%.*}" ;; esac; }
+run() { out=$(aws "$@" --region "$region" --output text 2>&1 </dev/null) || { fail "$c" "$(echo "$out" | sed '/^$/d;q')"; return 1; }; }
+epoch() { case $1 in *T*) date -u -d "$1" +%s 2>/dev/null || date -j -u -f %Y-%m-%dT%H:%M:%S%z "$(echo "$1" | sed 's/\.[0-9]*//;s/Z$/+0000/;s/:\(..\)$/\1/')" +%s 2>/dev/null;; [0-9]*) echo "@{1%%.*}";; esac; }
 c="a trail delivers to $group"
 if run cloudtrail describe-trails @{trail:+--trail-name-list "$trail"} --query 'trailList[].[Name,TrailARN,CloudWatchLogsLogGroupArn]'; then
   n=0
@@ -111,7 +111,7 @@ export function verifyScript(v: VerifyScriptValues): string {
   ];
   return [
     '#!/usr/bin/env bash',
-    '# cdk-root-usage-alarm: read-only checks of the root-usage alarm chain (docs/proof.md)',
+    '# cdk-root-usage-alarm: docs/proof.md',
     'set -u',
     ...values.map(([name, value]) => `${name}=${shellQuote(value)}`),
     BODY,
