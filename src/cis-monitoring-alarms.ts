@@ -7,10 +7,10 @@ import { Construct } from 'constructs';
 import { AlarmTopic } from './alarm-topic';
 import { EventNotifierOptions } from './event-notifier';
 import { LogPatternAlarm } from './log-pattern-alarm';
-import { trailLogGroup } from './private/control-tower-log-group';
-import { LogGroupWatch, validateWatch } from './private/log-group-watch';
 import { addActionsToEveryAlarm } from './private/alarm-actions';
+import { trailLogGroup } from './private/control-tower-log-group';
 import { validateEventNotifierOptions } from './private/event-notifier-options';
+import { LogGroupWatch, validateWatch } from './private/log-group-watch';
 import { PropValidator, ValidationError } from './private/validation';
 import { RootUsageAlarm } from './root-usage-alarm';
 
