@@ -304,26 +304,46 @@ addPackageMinimums(project, { testAll, cdkMinVersion: CDK_MIN_VERSION, construct
 addReleaseTooling(project, { testAll, env: AWS_SAFE_ENV });
 
 // The Python tools every check shares in .venv/ (moto and the AWS CLI, cfn-lint, shellcheck),
-// installed once before the jobs that use them run side by side (each install is skipped when
-// it is already there).
-const venvInstall = project.addTask('venv:install', {
-  description: 'Install the pinned Python tools of the tests into .venv/: moto and the AWS CLI, cfn-lint, shellcheck',
+// installed before the jobs that use them run side by side, in one pip run (one resolver, one
+// start) with the pins of the three install tasks, which stay for use on their own. Skipped when
+// every tool is there already.
+const toolInstalls = ['moto:install', 'cfn-lint:install', 'shellcheck:install'].map((name) => project.tasks.tryFind(name)!);
+const PIP_PREFIX = '.venv/bin/pip install --quiet --disable-pip-version-check ';
+const pipSpecs = toolInstalls.map((task) => {
+  const install = task.steps.find((step) => step.exec?.startsWith(PIP_PREFIX));
+  if (!install || !task.condition) throw new Error(`${task.name} has no "${PIP_PREFIX}..." step or no condition`);
+  return install.exec!.slice(PIP_PREFIX.length);
 });
-for (const name of ['moto:install', 'cfn-lint:install', 'shellcheck:install']) {
-  venvInstall.spawn(project.tasks.tryFind(name)!);
-}
+project.addTask('venv:install', {
+  description: 'Install the pinned Python tools of the tests into .venv/ in one pip run: moto and the AWS CLI, cfn-lint, shellcheck (skipped when all are there)',
+  condition: toolInstalls.map((task) => `(${task.condition})`).join(' || '),
+  steps: [
+    { exec: 'python3 -m venv .venv' },
+    { exec: PIP_PREFIX + pipSpecs.join(' ') },
+  ],
+});
 
 // test:all: the build up to the compiled library, API.md and the translated docs, then every
 // check as a job, three at a time, each when what it needs is there (projenrc/test-all.ts).
 // Fresh clone on 2 cores: about 12 min one after the other, see CONTRIBUTING "Continuous integration".
+// The library built (the Lambda bundle, jsii, API.md, the docs' translations): build's steps
+// before its tests, as one job of test:all, so that the Python tools install meanwhile.
+const buildLibrary = project.addTask('build:library', {
+  description: 'The build up to the tests: bundle the Lambda handler, compile (jsii), API.md, the README\'s and docs/ translations',
+});
+for (const name of ['pre-compile', 'compile', 'post-compile']) {
+  buildLibrary.spawn(project.tasks.tryFind(name)!);
+}
+
 planTestAll(project, testAll, {
-  first: ['default', 'pre-compile', 'compile', 'post-compile'],
+  first: ['default'],
   maxParallel: 3,
   coveredBy: { 'test:consumers': ['test:consumers:typescript', 'test:consumers:python', 'test:consumers:java', 'test:consumers:go'] },
   jobs: [
+    { task: 'build:library' },
     { task: 'venv:install' },
-    { task: 'package-all' },
-    { task: 'test', after: ['venv:install'] },
+    { task: 'package-all', after: ['build:library'] },
+    { task: 'test', after: ['build:library', 'venv:install'] },
     { task: 'test:consumers:java', after: ['package-all'] },
     { task: 'test:consumers:go', after: ['package-all'] },
     { task: 'test:consumers:python', after: ['package-all'] },
@@ -332,10 +352,10 @@ planTestAll(project, testAll, {
     { task: 'test:readme:python', after: ['test:consumers:python'] },
     { task: 'test:package-minimums', after: ['package-all'] },
     { task: 'test:go-min', after: ['package-all'] },
-    { task: 'test:nag3', after: ['venv:install'] },
-    { task: 'test:min-cdk', after: ['venv:install'] },
-    { task: 'integ:snapshot' },
-    { task: 'example:synth' },
+    { task: 'test:nag3', after: ['build:library', 'venv:install'] },
+    { task: 'test:min-cdk', after: ['build:library', 'venv:install'] },
+    { task: 'integ:snapshot', after: ['build:library'] },
+    { task: 'example:synth', after: ['build:library'] },
     { task: 'actionlint', after: ['venv:install'] },
   ],
 });
