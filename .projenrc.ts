@@ -343,7 +343,9 @@ planTestAll(project, testAll, {
     { task: 'build:library' },
     { task: 'venv:install' },
     { task: 'package-all', after: ['build:library'] },
-    { task: 'test', after: ['build:library', 'venv:install'] },
+    // jest on both cores: its slowest suites (the verify script against moto, the CDK CLI
+    // lookup, cdk-nag) are the longest chain of test:all.
+    { task: 'test', args: ['--maxWorkers=2'], after: ['build:library', 'venv:install'] },
     { task: 'test:consumers:java', after: ['package-all'] },
     { task: 'test:consumers:go', after: ['package-all'] },
     { task: 'test:consumers:python', after: ['package-all'] },

@@ -6,7 +6,7 @@
  * output last (where a CI log's tail shows it) and exits 1. A summary of every job's start and
  * duration ends the output.
  *
- * Usage: ts-node projenrc/run-jobs.ts --max N 'task' 'task<dependency,dependency' ...
+ * Usage: ts-node projenrc/run-jobs.ts --max N 'task' 'task arg ...<dependency,dependency' ...
  * Jobs start in the order given as soon as their dependencies have passed.
  */
 import { spawn, ChildProcess } from 'child_process';
@@ -15,6 +15,8 @@ import * as path from 'path';
 
 interface Job {
   readonly name: string;
+  /** Arguments for the task's steps that take them (`test --maxWorkers=2`: jest's). */
+  readonly args: string[];
   readonly after: string[];
   state: 'waiting' | 'running' | 'passed' | 'failed' | 'stopped';
   child?: ChildProcess;
@@ -35,9 +37,11 @@ function parse(argv: string[]): { max: number; jobs: Job[] } {
       max = Number(argv[++i]);
       continue;
     }
-    const [name, after] = argv[i].split('<');
+    const [command, after] = argv[i].split('<');
+    const [name, ...args] = command.split(' ').filter((word) => word !== '');
     jobs.push({
       name,
+      args,
       after: after ? after.split(',').filter((d) => d !== '') : [],
       state: 'waiting',
       log: path.join(LOG_DIR, `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.log`),
@@ -108,7 +112,7 @@ function main(): void {
     console.log(`▶ ${job.name} (+${seconds(job.started - start)})`);
     const out = fs.openSync(job.log, 'w');
     // Its own process group, so that stopping it stops what it started (jest workers, mvn, go).
-    job.child = spawn(PROJEN, [job.name], { cwd: ROOT, stdio: ['ignore', out, out], detached: true });
+    job.child = spawn(PROJEN, [job.name, ...job.args], { cwd: ROOT, stdio: ['ignore', out, out], detached: true });
     job.child.on('error', (error) => fs.appendFileSync(job.log, `\ncannot start projen ${job.name}: ${error.message}\n`));
     job.child.on('close', (code, signal) => {
       fs.closeSync(out);

@@ -3,6 +3,8 @@ import { awscdk, Task } from 'projen';
 /** One job of `test:all`'s second phase: a task, and the jobs it waits for. */
 export interface TestAllJob {
   readonly task: string;
+  /** Arguments for the task's steps that take them. */
+  readonly args?: string[];
   readonly after?: string[];
 }
 
@@ -59,7 +61,7 @@ export function planTestAll(project: awscdk.AwsCdkConstructLibrary, testAll: Tas
 
   testAll.reset();
   for (const name of plan.first) testAll.spawn(project.tasks.tryFind(name)!);
-  const args = plan.jobs.map((job) => `'${job.task}${job.after?.length ? `<${job.after.join(',')}` : ''}'`);
+  const args = plan.jobs.map((job) => `'${[job.task, ...job.args ?? []].join(' ')}${job.after?.length ? `<${job.after.join(',')}` : ''}'`);
   testAll.exec(`ts-node --transpile-only --project tsconfig.dev.json projenrc/run-jobs.ts --max ${plan.maxParallel} ${args.join(' ')}`, {
     name: 'Every check as a job of a dependency graph, a few at a time (projenrc/run-jobs.ts; each job\'s output in .tmp/jobs/)',
   });
