@@ -334,23 +334,6 @@ describe('the central event bus and rule', () => {
     expect(CENTRAL_PATTERN).toEqual({ $or: [ROOT_ACTIVITY_PATTERN, ASSUME_ROOT_PATTERN] });
   });
 
-  test('synthesis prints no deprecation warning (CfnEventBusPolicy#principal)', () => {
-    // GIVEN
-    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const previous = process.env.JSII_DEPRECATED;
-    process.env.JSII_DEPRECATED = 'warn';
-    try {
-      // WHEN
-      build({}, 'eu-west-1').stack.node.root;
-    } finally {
-      process.env.JSII_DEPRECATED = previous;
-      if (previous === undefined) delete process.env.JSII_DEPRECATED;
-      warn.mockRestore();
-    }
-
-    // THEN
-    expect(warn.mock.calls.map((c) => c.join(' ')).filter((line) => /deprecated/.test(line))).toEqual([]);
-  });
 });
 
 describe('failures are not silent', () => {
