@@ -369,7 +369,8 @@ export class RealTimeRootAlerts extends Construct {
   public _registerManagementAccountForwarder(forwarder: Construct, account: string, region: string):
   { eventBusName: string; relayName: string; allRootApiCalls: boolean } {
     const stack = Stack.of(this);
-    const validate = new RealTimeValidator(`ManagementAccountForwarder at ${forwarder.node.path}`);
+    const owner = `ManagementAccountForwarder at ${forwarder.node.path}`;
+    const validate = new RealTimeValidator(owner);
     if (Token.isUnresolved(this.eventBusNameValue)) {
       validate.fail('realTimeRootAlerts', 'must have a concrete eventBusName: the central bus ARN is computed from it');
     }
