@@ -59,7 +59,11 @@ export async function handler(event: CloudWatchLogsEvent | EventBridgeEvent<stri
     console.warn(skippedEventMetricLine(process.env.AWS_LAMBDA_FUNCTION_NAME ?? '', envelopeError.reason, {
       message: 'skipped an EventBridge event: not a CloudTrail event of the account it names',
       reason: envelopeError.message,
-      eventBridgeId: e.id, source: e.source, detailType: e['detail-type'], account: e.account, region: e.region,
+      eventBridgeId: e.id,
+      source: e.source,
+      detailType: e['detail-type'],
+      account: e.account,
+      region: e.region,
       replayName: e['replay-name'],
     }, Date.now()));
     return { messageType: 'EVENTBRIDGE', events: 0, skipped: 1, published: 0, suppressed: 0 };

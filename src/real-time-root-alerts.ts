@@ -3,8 +3,8 @@ import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { addActionsToEveryAlarm } from './private/alarm-actions';
@@ -464,7 +464,7 @@ export class RealTimeRootAlerts extends Construct {
       annotations.addWarningV2('cdk-root-usage-alarm:realTimeManagementAccount',
         `The management account's root use in ${missing.join(', ')} is not forwarded in real time` +
         (missing.includes('us-east-1') ? ' (its root sign-ins are recorded in us-east-1)' : '') +
-        `: add, in a stack of the management account in each of these regions, new ManagementAccountForwarder(stack, 'Forwarder', ` +
+        ': add, in a stack of the management account in each of these regions, new ManagementAccountForwarder(stack, \'Forwarder\', ' +
         `{ realTimeRootAlerts }) (a loop over managementAccountRegions does it; ${guide}).`);
     }
   }

@@ -49,7 +49,7 @@ describe('callAs SELF (the management account)', () => {
     // THEN
     expect(realTime.managementAccountRegions).toEqual(['us-east-1']);
     Annotations.fromStack(Stack.of(realTime)).hasWarning('/Security/RealTime', Match.stringLikeRegexp(
-      "root use in us-east-1 is not forwarded in real time \\(its root sign-ins are recorded in us-east-1\\): add, in a stack of the management account " +
+      'root use in us-east-1 is not forwarded in real time \\(its root sign-ins are recorded in us-east-1\\): add, in a stack of the management account ' +
       "in each of these regions, new ManagementAccountForwarder\\(stack, 'Forwarder', \\{ realTimeRootAlerts \\}\\)"));
   });
 
@@ -124,10 +124,12 @@ describe('callAs SELF (the management account)', () => {
     const centralTemplate = Template.fromStack(Stack.of(realTime));
     centralTemplate.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'root-usage-real-time-forwarder-alarms' });
     centralTemplate.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
-        Principal: { Service: 'sns.amazonaws.com' },
-        Condition: { ArnEquals: { 'aws:SourceArn': [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:us-east-1:111122223333:root-usage-real-time-forwarder-alarms']] }] } },
-      })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Principal: { Service: 'sns.amazonaws.com' },
+          Condition: { ArnEquals: { 'aws:SourceArn': [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:us-east-1:111122223333:root-usage-real-time-forwarder-alarms']] }] } },
+        })]),
+      },
     });
     centralTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'NumberOfMessagesSent',
