@@ -4,6 +4,7 @@ import { addConsumerTests } from './projenrc/consumers';
 import { addLocalAws } from './projenrc/local-aws';
 import { addPackageMinimums } from './projenrc/package-minimums';
 import { addReadmeTests, addRosettaExtract } from './projenrc/readme';
+import { planTestAll } from './projenrc/test-all';
 import { addReleaseTooling, RELEASE_ENVIRONMENT, releaseSetupSteps, upgradeOptions } from './projenrc/release';
 
 // ---------------------------------------------------------------------------------------------
@@ -301,4 +302,41 @@ addConsumerTests(project, testAll, CLOUD_ASSEMBLY_SCHEMA_FOR_GO);
 addReadmeTests(project, testAll);
 addPackageMinimums(project, { testAll, cdkMinVersion: CDK_MIN_VERSION, constructsMinVersion: CONSTRUCTS_MIN_VERSION });
 addReleaseTooling(project, { testAll, env: AWS_SAFE_ENV });
+
+// The Python tools every check shares in .venv/ (moto and the AWS CLI, cfn-lint, shellcheck),
+// installed once before the jobs that use them run side by side (each install is skipped when
+// it is already there).
+const venvInstall = project.addTask('venv:install', {
+  description: 'Install the pinned Python tools of the tests into .venv/: moto and the AWS CLI, cfn-lint, shellcheck',
+});
+for (const name of ['moto:install', 'cfn-lint:install', 'shellcheck:install']) {
+  venvInstall.spawn(project.tasks.tryFind(name)!);
+}
+
+// test:all: the build up to the compiled library, API.md and the translated docs, then every
+// check as a job, three at a time, each when what it needs is there (projenrc/test-all.ts).
+// Fresh clone on 2 cores: about 12 min one after the other, see CONTRIBUTING "Continuous integration".
+planTestAll(project, testAll, {
+  first: ['default', 'pre-compile', 'compile', 'post-compile'],
+  maxParallel: 3,
+  coveredBy: { 'test:consumers': ['test:consumers:typescript', 'test:consumers:python', 'test:consumers:java', 'test:consumers:go'] },
+  jobs: [
+    { task: 'venv:install' },
+    { task: 'package-all' },
+    { task: 'test', after: ['venv:install'] },
+    { task: 'test:consumers:java', after: ['package-all'] },
+    { task: 'test:consumers:go', after: ['package-all'] },
+    { task: 'test:consumers:python', after: ['package-all'] },
+    { task: 'test:consumers:typescript', after: ['package-all'] },
+    { task: 'test:readme:java', after: ['test:consumers:java'] },
+    { task: 'test:readme:python', after: ['test:consumers:python'] },
+    { task: 'test:package-minimums', after: ['package-all'] },
+    { task: 'test:go-min', after: ['package-all'] },
+    { task: 'test:nag3', after: ['venv:install'] },
+    { task: 'test:min-cdk', after: ['venv:install'] },
+    { task: 'integ:snapshot' },
+    { task: 'example:synth' },
+    { task: 'actionlint', after: ['venv:install'] },
+  ],
+});
 project.synth();

@@ -250,8 +250,9 @@ function readTemplates(outdir: string): Record<string, string> {
  * The reference: every stack of REFERENCE_STACKS, synthesized here from TypeScript, no env, with
  * the feature flags of the consumers' cdk.json (test/app-flags.test.ts keeps the four equal).
  */
-function synthesizeReference(): Record<string, string> {
-  const outdir = path.join(CONSUMERS, '.work', 'reference', 'cdk.out');
+function synthesizeReference(languages: string[]): Record<string, string> {
+  // One folder per set of languages: test:all runs the languages as parallel jobs.
+  const outdir = path.join(CONSUMERS, '.work', `reference-${languages.join('-')}`, 'cdk.out');
   fs.rmSync(outdir, { recursive: true, force: true });
   const app = new App({ outdir, context: appContext('typescript') });
   for (const id of STACK_IDS) {
@@ -289,7 +290,7 @@ function main(): void {
   const languages = requested.length > 0 ? requested : Object.keys(CONSUMER_APPS);
 
   let start = Date.now();
-  const reference = synthesizeReference();
+  const reference = synthesizeReference(languages);
   console.log(`reference templates (${STACK_IDS.join(', ')}) synthesized in ${((Date.now() - start) / 1000).toFixed(1)} s`);
 
   const results: { language: string; seconds: number; error?: string }[] = [];
