@@ -91,8 +91,9 @@ const ENVIRONMENTS: { label: string; env?: Environment }[] = [
 
 export const NAG_CASES: NagCase[] = ENVIRONMENTS.flatMap(({ label, env }) => [
   ...VARIANTS
-    // The member template is environment-agnostic by nature: checked once.
-    .filter((variant) => env === undefined || variant.name !== 'real-time-member')
+    // The member template is environment-agnostic by nature, the management account's stacks
+    // have their explicit environments by nature: each checked once.
+    .filter((variant) => env === undefined || !['real-time-member', 'management-account-forwarder', 'management-account-central'].includes(variant.name))
     .map((variant) => ({
       name: `${variant.name} (${label})`,
       build: (app: App) => variant.build(app, env).stack,

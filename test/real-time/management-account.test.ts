@@ -112,7 +112,7 @@ describe('callAs SELF (the management account)', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'sqs',
       RawMessageDelivery: true,
-      Endpoint: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sqs:eu-west-1:111122223333:root-usage-real-time-forwarder-alarms']] },
+      Endpoint: { 'Fn::Sub': 'arn:${AWS::Partition}:sqs:eu-west-1:111122223333:root-usage-real-time-forwarder-alarms' },
     });
     const alarms = Object.values<any>(template.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms).toHaveLength(2);
