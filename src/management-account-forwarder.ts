@@ -67,7 +67,10 @@ export class ManagementAccountForwarder extends Construct {
       eventBusArn: `arn:${stack.partition}:events:${central.region}:${central.account}:event-bus/${names.eventBusName}`,
       allRootApiCalls: names.allRootApiCalls,
     });
-    if (Stack.of(realTime) !== stack) stack.addDependency(central, 'the central event bus and the relay queue exist first');
+    // The central event bus and the relay queue exist first (a construct dependency between stacks
+    // is a stack dependency; Stack.addDependency is deprecated in newer aws-cdk-lib, and its
+    // replacement addStackDependency is not in 2.93).
+    if (central !== stack) this.node.addDependency(central);
 
     const relay = new AlarmTopic(this, 'RelayTopic', { topicName: names.relayName });
     this.relayTopic = relay.topic;
