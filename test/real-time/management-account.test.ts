@@ -15,7 +15,11 @@ const DELEGATED = '444455556666';
 function central(app: App, props: Partial<RealTimeRootAlertsProps> = {}, env: { account?: string; region?: string } | undefined =
 { account: MANAGEMENT, region: 'eu-west-1' }): RealTimeRootAlerts {
   const stack = new Stack(app, 'Security', { env });
-  const rootUsageAlarm = new RootUsageAlarm(stack, 'RootUsage', { emailAddresses: ['security@example.com'], eventNotifications: true });
+  // The trail's log group by name, as the CDK CLI's lookup answers it on a 4.0 landing zone: aws-cdk-lib
+  // older than 2.182.0 (test:min-cdk runs this file on 2.93.0) cannot ask for the lookup and warns.
+  const rootUsageAlarm = new RootUsageAlarm(stack, 'RootUsage', {
+    emailAddresses: ['security@example.com'], eventNotifications: true, logGroupName: 'aws-controltower/CloudTrailLogs-tfw-qeb',
+  });
   return new RealTimeRootAlerts(stack, 'RealTime', {
     rootUsageAlarm, organizationalUnitIds: ['r-ab12'], organizationId: 'o-a1b2c3d4e5', ...props,
   });
