@@ -4,8 +4,8 @@ import { addConsumerTests } from './projenrc/consumers';
 import { addLocalAws } from './projenrc/local-aws';
 import { addPackageMinimums } from './projenrc/package-minimums';
 import { addReadmeTests, addRosettaExtract } from './projenrc/readme';
-import { planTestAll } from './projenrc/test-all';
 import { addReleaseTooling, RELEASE_ENVIRONMENT, releaseSetupSteps, upgradeOptions } from './projenrc/release';
+import { planTestAll } from './projenrc/test-all';
 
 // ---------------------------------------------------------------------------------------------
 // PINNED TOOLING: these versions move together, by hand, in one pull request. The dependency-
