@@ -12,6 +12,7 @@ import { DescribeAccountCommand, OrganizationsClient } from '@aws-sdk/client-org
 // eslint-disable-next-line import/no-extraneous-dependencies
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { CloudWatchLogsEvent, EventBridgeEvent } from 'aws-lambda';
+import { envelopeSkipReason, skippedEventMetricLine } from './private/event-notifier/decode';
 import { DynamoDbSessionStore } from './private/event-notifier/dynamodb-store';
 import { BatchResult, notify } from './private/event-notifier/notify';
 
@@ -49,6 +50,24 @@ export async function handler(event: CloudWatchLogsEvent | EventBridgeEvent<stri
   const tableName = process.env.TABLE_NAME
     ?? (process.env.SESSION_TABLE_SUFFIX !== undefined && process.env.AWS_LAMBDA_FUNCTION_NAME
       ? `${process.env.AWS_LAMBDA_FUNCTION_NAME}${process.env.SESSION_TABLE_SUFFIX}` : undefined);
+  // An EventBridge event that CloudTrail did not send for the account of its record, or a replay:
+  // skipped before anything else, with one log line that is also a metric (embedded metric
+  // format: cdk-root-usage-alarm SkippedEvents, by FunctionName and Reason).
+  const envelopeError = envelopeSkipReason(event);
+  if (envelopeError) {
+    const e = event as unknown as Record<string, unknown>;
+    console.warn(skippedEventMetricLine(process.env.AWS_LAMBDA_FUNCTION_NAME ?? '', envelopeError.reason, {
+      message: 'skipped an EventBridge event: not a CloudTrail event of the account it names',
+      reason: envelopeError.message,
+      eventBridgeId: e.id,
+      source: e.source,
+      detailType: e['detail-type'],
+      account: e.account,
+      region: e.region,
+      replayName: e['replay-name'],
+    }, Date.now()));
+    return { messageType: 'EVENTBRIDGE', events: 0, skipped: 1, published: 0, suppressed: 0 };
+  }
   const list = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '');
   return notify(event, {
     topicArn,

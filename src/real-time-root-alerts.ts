@@ -1,15 +1,18 @@
-import { Annotations, Aws, CfnCondition, Duration, Fn, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aspects, Aws, CfnCondition, CfnResource, Duration, Fn, IAspect, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { addActionsToEveryAlarm } from './private/alarm-actions';
 import { failureAlarm } from './private/failure-alarm';
+import { acknowledgeNagRules } from './private/nag';
 import { allowRulesToSend, ruleDeadLetterQueue, TARGET_RETRY_POLICY } from './private/real-time/dead-letter-queue';
-import { CENTRAL_PATTERN } from './private/real-time/event-patterns';
+import { CENTRAL_PATTERN, RULE_STATE_ALL_MANAGEMENT_EVENTS } from './private/real-time/event-patterns';
+import { failedDeliveries } from './private/real-time/failed-deliveries';
 import { CENTRAL_EVENT_BUS_PARAMETER, synthesizeMemberTemplate } from './private/real-time/member-stack';
 import { RealTimeValidator } from './private/real-time/validation';
 import { RootEventForwarder } from './root-event-forwarder';
@@ -53,11 +56,15 @@ export interface RealTimeRootAlertsProps {
   readonly organizationId: string;
 
   /**
-   * The regions of the member accounts where the forwarding rules are deployed. CloudTrail
+   * The regions watched in real time: the stack set deploys the forwarding rules to every member
+   * account in each of them, and the management account needs a
+   * {@link ManagementAccountForwarder} in each (see `managementAccountRegions`). CloudTrail
    * records a root console sign-in (and root password recovery) in us-east-1; root API calls,
    * the actions of a centralized-root-access session and `AssumeRoot` calls are recorded in the
-   * region where they are made. Events from other regions reach the central bus in this stack's
-   * region through cross-region forwarding.
+   * region where they are made, so a region not listed is watched by the log path only. List
+   * every region your organization governs (in a Control Tower landing zone: the governed
+   * regions; its Region deny control makes stack instances fail elsewhere). Events from other
+   * regions reach the central bus in this stack's region through cross-region forwarding.
    *
    * @default - us-east-1 and the region of this stack
    */
@@ -74,7 +81,11 @@ export interface RealTimeRootAlertsProps {
 
   /**
    * Whether this stack is deployed in the management account or by a delegated administrator
-   * for StackSets.
+   * for StackSets. With `SELF`, this construct also creates the forwarding rules of this (the
+   * management) account in this region. With `DELEGATED_ADMIN`, it creates none: the stack set
+   * covers the delegated administrator account when it belongs to `organizationalUnitIds`, and
+   * the management account needs a {@link ManagementAccountForwarder} in every region of
+   * `managementAccountRegions`, this one included.
    *
    * @default StackSetCallAs.SELF
    */
@@ -146,8 +157,11 @@ export class RealTimeRootAlerts extends Construct {
   /** The stack set that rolls the forwarding rules out to the member accounts. */
   public readonly stackSet: cloudformation.CfnStackSet;
 
-  /** The forwarding rules of this (the management or delegated-admin) account, in this region. */
-  public readonly localForwarder: RootEventForwarder;
+  /**
+   * The forwarding rules of this (the management) account, in this region; undefined with
+   * `callAs` set to `StackSetCallAs.DELEGATED_ADMIN` (the stack set covers that account).
+   */
+  public readonly localForwarder?: RootEventForwarder;
 
   /** The member template (JSON) the stack set deploys. */
   public readonly memberTemplateBody: string;
@@ -158,11 +172,27 @@ export class RealTimeRootAlerts extends Construct {
   /** The alarm on events arriving in the central dead-letter queue. */
   public readonly deadLetterAlarm: cloudwatch.Alarm;
 
-  /** The alarm on failed deliveries of this account's forwarding rules to the central bus. */
-  public readonly localForwarderAlarm: cloudwatch.Alarm;
+  /** The alarm on failed deliveries of this account's forwarding rules to the central bus (with `localForwarder`). */
+  public readonly localForwarderAlarm?: cloudwatch.Alarm;
 
-  /** The alarm on events arriving in the dead-letter queue of this account's forwarding rules. */
-  public readonly localDeadLetterAlarm: cloudwatch.Alarm;
+  /** The alarm on events arriving in the dead-letter queue of this account's forwarding rules (with `localForwarder`). */
+  public readonly localDeadLetterAlarm?: cloudwatch.Alarm;
+
+  /**
+   * The regions where the management account needs a {@link ManagementAccountForwarder}: every
+   * region of `regions` (us-east-1 included) but this stack's with `callAs` `SELF` (the
+   * `localForwarder` covers it), every one of them with `DELEGATED_ADMIN`. Empty when this stack's
+   * region is not known at synthesis (an environment-agnostic stack: synthesis warns).
+   */
+  public readonly managementAccountRegions: string[];
+
+  private readonly callAs: StackSetCallAs;
+  private readonly eventBusNameValue: string;
+  private readonly allRootApiCalls: boolean;
+  private readonly topicAction: cloudwatch.IAlarmAction;
+  private readonly watchedRegions: string[] | undefined;
+  private readonly managementForwarders: { readonly path: string; readonly account: string; readonly region: string }[] = [];
+  private relayQueue?: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: RealTimeRootAlertsProps) {
     super(scope, id);
@@ -185,24 +215,43 @@ export class RealTimeRootAlerts extends Construct {
     validate.percentage('failureTolerancePercentage', failureTolerancePercentage, 0);
     const stack = Stack.of(this);
     const topicAction = new actions.SnsAction(props.rootUsageAlarm.topic);
+    this.topicAction = topicAction;
+    this.callAs = props.callAs ?? StackSetCallAs.SELF;
+    this.eventBusNameValue = eventBusName;
+    this.allRootApiCalls = props.allRootApiCalls ?? false;
+    // The member accounts are watched in the stack set's regions; the management account (which
+    // no SCP restricts) in those and us-east-1, where its root sign-ins are recorded.
+    const regions = props.regions === undefined || Token.isUnresolved(props.regions) || props.regions.some((r) => Token.isUnresolved(r))
+      ? undefined : props.regions;
+    this.watchedRegions = Token.isUnresolved(stack.region) ? regions : regions ?? [...new Set(['us-east-1', stack.region])];
+    this.managementAccountRegions = Token.isUnresolved(stack.region) || !this.watchedRegions ? [] : [...new Set(['us-east-1', ...this.watchedRegions])]
+      .filter((region) => this.callAs === StackSetCallAs.DELEGATED_ADMIN || region !== stack.region);
 
-    // The central bus: only principals of the organization may put events on it.
+    // The central bus: only principals of the organization may put events on it. A CfnResource,
+    // not CfnEventBusPolicy, whose deprecated `principal` property prints a warning at every
+    // synthesis (CDK reads it to render the template); the resource is the same.
     const bus = new events.CfnEventBus(this, 'EventBus', { name: eventBusName });
     this.eventBus = events.EventBus.fromEventBusArn(this, 'ImportedEventBus', bus.attrArn);
-    const busPolicy = new events.CfnEventBusPolicy(this, 'EventBusPolicy', {
-      eventBusName: bus.ref,
-      statementId: 'AllowPutEventsFromTheOrganization',
-      statement: {
-        Sid: 'AllowPutEventsFromTheOrganization',
-        Effect: 'Allow',
-        Principal: '*',
-        Action: 'events:PutEvents',
-        Resource: bus.attrArn,
-        Condition: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } },
+    const busPolicy = new CfnResource(this, 'EventBusPolicy', {
+      type: 'AWS::Events::EventBusPolicy',
+      properties: {
+        EventBusName: bus.ref,
+        StatementId: 'AllowPutEventsFromTheOrganization',
+        Statement: {
+          Sid: 'AllowPutEventsFromTheOrganization',
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 'events:PutEvents',
+          Resource: bus.attrArn,
+          Condition: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } },
+        },
       },
     });
 
-    // The central rule: every forwarded event to the event notifier.
+    // The central rule: only what the forwarding rules forward (root activity, AssumeRoot calls)
+    // invokes the event notifier; whatever else a member account forwards stops at the bus. Its
+    // state lets read-only management events through (AssumeRoot calls, allRootApiCalls): with
+    // ENABLED, EventBridge drops them at this bus too.
     const deadLetterQueue = ruleDeadLetterQueue(this);
     this.deadLetterQueue = deadLetterQueue;
     const centralRuleName = 'root-usage-to-event-notifier';
@@ -212,7 +261,7 @@ export class RealTimeRootAlerts extends Construct {
       eventBusName: bus.ref,
       description: 'Root-usage events forwarded from the accounts of the organization, to the event notifier function',
       eventPattern: CENTRAL_PATTERN,
-      state: 'ENABLED',
+      state: RULE_STATE_ALL_MANAGEMENT_EVENTS,
       targets: [{
         id: 'EventNotifier',
         arn: fn.functionArn,
@@ -229,17 +278,22 @@ export class RealTimeRootAlerts extends Construct {
     });
     allowRulesToSend(deadLetterQueue, 'AllowCentralRule', [this.centralRule.attrArn]);
 
-    // This account, in this region (a service-managed stack set never deploys to the management account).
-    this.localForwarder = new RootEventForwarder(this, 'LocalForwarder', {
-      eventBusArn: bus.attrArn,
-      allRootApiCalls: props.allRootApiCalls,
-    });
-    this.localForwarder.node.addDependency(busPolicy);
-    if (!Token.isUnresolved(stack.region) && stack.region !== 'us-east-1') {
-      Annotations.of(this).addWarningV2('cdk-root-usage-alarm:realTimeManagementUsEast1',
-        'Root console sign-ins of this account are recorded in us-east-1, which this stack does not cover for this account: ' +
-        'deploy a RootEventForwarder in a stack in us-east-1 of this account (docs/real-time-alerts.md).');
+    // This (the management) account, in this region: a service-managed stack set never deploys to
+    // the management account. A delegated administrator account is a member: the stack set covers it.
+    if (this.callAs === StackSetCallAs.SELF) {
+      this.localForwarder = new RootEventForwarder(this, 'LocalForwarder', {
+        eventBusArn: bus.attrArn,
+        allRootApiCalls: props.allRootApiCalls,
+      });
+      this.localForwarder.node.addDependency(busPolicy);
     }
+    // What is watched where, and what the management account still lacks, once the app is complete.
+    const self = this;
+    Aspects.of(this).add(new (class implements IAspect {
+      public visit(node: IConstruct): void {
+        if (node === self) self.reportCoverage();
+      }
+    })());
 
     // Every account of the organizational units, in each region, now and later.
     this.memberTemplateBody = synthesizeMemberTemplate(owner, { allRootApiCalls: props.allRootApiCalls ?? false });
@@ -248,7 +302,7 @@ export class RealTimeRootAlerts extends Construct {
       description: 'Root-usage real-time alerts: forwards the root-usage events of each account and region to the central event bus',
       permissionModel: 'SERVICE_MANAGED',
       autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
-      callAs: props.callAs ?? StackSetCallAs.SELF,
+      callAs: this.callAs,
       capabilities: ['CAPABILITY_IAM'],
       managedExecution: { Active: true },
       operationPreferences: {
@@ -279,15 +333,17 @@ export class RealTimeRootAlerts extends Construct {
       'Real-time root-usage events went to the dead-letter queue of the central rule: the event notifier function could not ' +
       'be invoked. Read the messages in the queue (each is a root-usage event), fix the cause, then delete them.',
       deadLetterQueue.metric('NumberOfMessagesSent', { statistic: cloudwatch.Stats.SUM, period }));
-    this.localForwarderAlarm = alarm('LocalForwarderAlarm',
-      'The forwarding rules of this account could not deliver root-usage events to the central event bus ' +
-      '(FailedInvocations or InvocationsFailedToBeSentToDlq). Check the central bus and its policy.',
-      failedDeliveries([this.localForwarder.rootActivityRule, this.localForwarder.assumeRootRule]
-        .map((rule) => ({ RuleName: rule.ref })), period));
-    this.localDeadLetterAlarm = alarm('LocalDeadLetterAlarm',
-      'Root-usage events of this account went to the dead-letter queue of its forwarding rules: they did not reach the central ' +
-      'event bus. Read the messages in the queue, fix the cause (the bus, its policy, the rules\' role), then delete them.',
-      this.localForwarder.deadLetterQueue.metric('NumberOfMessagesSent', { statistic: cloudwatch.Stats.SUM, period }));
+    const local = this.localForwarder;
+    if (local) {
+      this.localForwarderAlarm = alarm('LocalForwarderAlarm',
+        'The forwarding rules of this account could not deliver root-usage events to the central event bus ' +
+        '(FailedInvocations or InvocationsFailedToBeSentToDlq). Check the central bus and its policy.',
+        failedDeliveries([local.rootActivityRule, local.assumeRootRule].map((rule) => ({ RuleName: rule.ref })), period));
+      this.localDeadLetterAlarm = alarm('LocalDeadLetterAlarm',
+        'Root-usage events of this account went to the dead-letter queue of its forwarding rules: they did not reach the central ' +
+        'event bus. Read the messages in the queue, fix the cause (the bus, its policy, the rules\' role), then delete them.',
+        local.deadLetterQueue.metric('NumberOfMessagesSent', { statistic: cloudwatch.Stats.SUM, period }));
+    }
   }
 
   /**
@@ -303,6 +359,116 @@ export class RealTimeRootAlerts extends Construct {
     addActionsToEveryAlarm(this, alarmActions);
   }
 
+  /**
+   * Called by each {@link ManagementAccountForwarder}: records the region it covers, creates the
+   * relay of its alarms (a queue in this region, which its topic delivers to, and an alarm on it
+   * that notifies the root-usage topic) with the first one, and returns the names it needs.
+   *
+   * @internal
+   */
+  public _registerManagementAccountForwarder(forwarder: Construct, account: string, region: string):
+  { eventBusName: string; relayName: string; allRootApiCalls: boolean } {
+    const stack = Stack.of(this);
+    const owner = `ManagementAccountForwarder at ${forwarder.node.path}`;
+    const validate = new RealTimeValidator(owner);
+    if (Token.isUnresolved(this.eventBusNameValue)) {
+      validate.fail('realTimeRootAlerts', 'must have a concrete eventBusName: the central bus ARN is computed from it');
+    }
+    const relayName = `${this.eventBusNameValue}-forwarder-alarms`.slice(0, 80);
+    if (this.callAs === StackSetCallAs.SELF && Stack.of(forwarder) === stack) {
+      validate.fail('realTimeRootAlerts', 'must not be in the stack of the RealTimeRootAlerts: its localForwarder covers that account and region');
+    }
+    if (this.callAs === StackSetCallAs.SELF && region === stack.region && !Token.isUnresolved(account) && account === stack.account) {
+      validate.fail('realTimeRootAlerts', `must not be in ${region}, the region of the RealTimeRootAlerts: its localForwarder covers the management account there`);
+    }
+    if (this.callAs === StackSetCallAs.DELEGATED_ADMIN && !Token.isUnresolved(account) && account === stack.account) {
+      validate.fail('realTimeRootAlerts', `must be in the management account, not in ${account}, the delegated administrator account ` +
+        '(the stack set covers it when it belongs to organizationalUnitIds)');
+    }
+    const duplicate = this.managementForwarders.find((f) => f.region === region && f.account === account);
+    if (duplicate) {
+      validate.fail('realTimeRootAlerts', `must not cover ${region} twice: ${duplicate.path} already forwards the management account's events there`);
+    }
+    this.managementForwarders.push({ path: forwarder.node.path, account, region });
+    if (!this.relayQueue) this.relayQueue = this.createRelay(relayName);
+    return { eventBusName: this.eventBusNameValue, relayName, allRootApiCalls: this.allRootApiCalls };
+  }
+
+  /**
+   * The relay of the management account's forwarders in other regions: their alarms notify a
+   * topic of their region, which delivers to this queue (SNS to SQS works across regions); an
+   * alarm on the messages sent to it notifies the root-usage topic.
+   */
+  private createRelay(relayName: string): sqs.Queue {
+    const stack = Stack.of(this);
+    const queue = new sqs.Queue(this, 'ForwarderAlarmRelay', {
+      queueName: relayName,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const reason = 'The queue receives the ALARM notifications of the management account\'s forwarders in other regions (their ' +
+      'topics deliver to it): the end of the chain, with an alarm on the messages sent to it. A dead-letter queue behind it would hold nothing.';
+    acknowledgeNagRules(queue, [
+      { id: 'AwsSolutions-SQS3', reason },
+      { id: 'Serverless-SQSRedrivePolicy', reason },
+    ]);
+    queue.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowForwarderAlarmTopics',
+      principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
+      actions: ['sqs:SendMessage'],
+      resources: [queue.queueArn],
+      conditions: {
+        ArnEquals: {
+          'aws:SourceArn': Lazy.list({
+            produce: () => this.managementForwarders.map((f) =>
+              `arn:${stack.partition}:sns:${f.region}:${Token.isUnresolved(f.account) ? stack.account : f.account}:${relayName}`),
+          }),
+        },
+      },
+    }));
+    failureAlarm(this, 'ForwarderAlarmRelayAlarm',
+      'A forwarder of the management account in another region reported a failure (its rules could not deliver root-usage events ' +
+      'to the central event bus, or events went to its dead-letter queue). Read the messages in the queue ' + relayName +
+      ' (each names the alarm, its account and region), fix the cause, then delete them.',
+      queue.metric('NumberOfMessagesSent', { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) }), this.topicAction);
+    return queue;
+  }
+
+  /** The synthesis messages: which regions are watched in real time, and what the management account still lacks. */
+  private reportCoverage(): void {
+    const stack = Stack.of(this);
+    const annotations = Annotations.of(this);
+    const guide = 'docs/real-time-alerts.md, "The management account"';
+    if (Token.isUnresolved(stack.region) || Token.isUnresolved(stack.account)) {
+      annotations.addWarningV2('cdk-root-usage-alarm:realTimeEnvironmentAgnostic',
+        'This stack is environment-agnostic, so the management account\'s real-time coverage cannot be set up or checked: ' +
+        (this.callAs === StackSetCallAs.SELF
+          ? 'only its region of deployment is covered (not us-east-1, where root sign-ins are recorded, unless it is deployed there). '
+          : 'with callAs DELEGATED_ADMIN it is not covered at all. ') +
+        'Give the stack an env (account and region) and add a ManagementAccountForwarder for each region of ' +
+        `managementAccountRegions (${guide}).`);
+      return;
+    }
+    const watched = this.watchedRegions;
+    if (watched) {
+      annotations.addInfo(`Watched in real time: the accounts of organizationalUnitIds in ${watched.join(', ')}; the management account ` +
+        `in ${this.callAs === StackSetCallAs.SELF ? [stack.region, ...this.managementAccountRegions].join(', ') : this.managementAccountRegions.join(', ')} ` +
+        'where it has a forwarder. Every other region is watched by the log path only (5 to 15 minutes later): list every region ' +
+        'your organization governs in regions' + (watched.includes('us-east-1') ? '.' : ', and us-east-1, where root sign-ins are ' +
+        'recorded (member accounts\' root sign-ins now reach the log path only).'));
+    }
+    const covered = new Set(this.managementForwarders.filter((f) => !Token.isUnresolved(f.region)).map((f) => f.region));
+    const missing = this.managementAccountRegions.filter((region) => !covered.has(region));
+    if (missing.length > 0) {
+      annotations.addWarningV2('cdk-root-usage-alarm:realTimeManagementAccount',
+        `The management account's root use in ${missing.join(', ')} is not forwarded in real time` +
+        (missing.includes('us-east-1') ? ' (its root sign-ins are recorded in us-east-1)' : '') +
+        ': add, in a stack of the management account in each of these regions, new ManagementAccountForwarder(stack, \'Forwarder\', ' +
+        `{ realTimeRootAlerts }) (a loop over managementAccountRegions does it; ${guide}).`);
+    }
+  }
+
   /** The given regions, or us-east-1 and this stack's region (once, also when it is a token). */
   private stackSetRegions(regions: string[] | undefined): string[] {
     if (regions) return regions;
@@ -313,26 +479,4 @@ export class RealTimeRootAlerts extends Construct {
     const inUsEast1 = new CfnCondition(this, 'InUsEast1', { expression: Fn.conditionEquals(Aws.REGION, 'us-east-1') });
     return Token.asList(Fn.conditionIf(inUsEast1.logicalId, ['us-east-1'], ['us-east-1', Aws.REGION]));
   }
-}
-
-/**
- * FailedInvocations + InvocationsFailedToBeSentToDlq of the rules (EventBridge reports each only
- * when it is not zero, hence FILL). With a dead-letter queue, a failed delivery that reaches the
- * queue counts in neither: the queue's own alarm covers it.
- */
-function failedDeliveries(rules: Record<string, string>[], period: Duration): cloudwatch.MathExpression {
-  const usingMetrics: Record<string, cloudwatch.IMetric> = {};
-  rules.forEach((dimensionsMap, index) => {
-    for (const [key, metricName] of [['failed', 'FailedInvocations'], ['dlq', 'InvocationsFailedToBeSentToDlq']]) {
-      usingMetrics[`${key}${index}`] = new cloudwatch.Metric({
-        namespace: 'AWS/Events', metricName, dimensionsMap, statistic: cloudwatch.Stats.SUM, period,
-      });
-    }
-  });
-  return new cloudwatch.MathExpression({
-    expression: Object.keys(usingMetrics).map((metricId) => `FILL(${metricId}, 0)`).join(' + '),
-    usingMetrics,
-    period,
-    label: 'Failed deliveries',
-  });
 }

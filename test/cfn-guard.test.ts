@@ -44,6 +44,12 @@ const ACKNOWLEDGED: Record<string, string[]> = {
 // queues of EventBridge rule targets (CT.SQS.PR.1 does not recognize them as such), the end of
 // the chain, each with an alarm (the member accounts' queue: docs/real-time-alerts.md).
 ACKNOWLEDGED['real-time'] = [...new Set([...ACKNOWLEDGED['event-notifications'], 'ct-sqs-pr-1'])];
+// The management account's setup synthesizes both its stacks in one app, and the plugin checks
+// the whole app: the central stack's per-event path (in an explicit environment, whose
+// permission CT.LAMBDA.PR.2 reads), the dead-letter queues of EventBridge rule targets and the
+// forwarders' alarm relay queue (each the end of its chain, with an alarm on it).
+ACKNOWLEDGED['management-account-forwarder'] = ['ct-lambda-pr-3', 'ct-sqs-pr-1'];
+ACKNOWLEDGED['management-account-central'] = ACKNOWLEDGED['management-account-forwarder'];
 
 interface GuardResult {
   /** One line per violation: rule, description, logical IDs. */

@@ -160,6 +160,33 @@ EXPECTED['real-time'] = {
   RealTimeLocalDeadLetterAlarm27691B57: 'AWS::CloudWatch::Alarm',
 };
 
+// The management account's forwarder stack in us-east-1 (`Forwarder` is the construct id the
+// user chose, as docs/real-time-alerts.md writes it): its forwarding rules, their role and
+// dead-letter queue, the two alarms and the topic that relays them to the central region.
+EXPECTED['management-account-forwarder'] = {
+  ForwarderRoleA162509E: 'AWS::IAM::Role',
+  ForwarderPutEventsPolicy20C14D4F: 'AWS::IAM::ManagedPolicy',
+  ForwarderDeadLetterQueue6B9E0007: 'AWS::SQS::Queue',
+  ForwarderDeadLetterQueuePolicy8E7BD749: 'AWS::SQS::QueuePolicy',
+  ForwarderRootActivityRule23E3BBFA: 'AWS::Events::Rule',
+  ForwarderAssumeRootRuleF73FD8ED: 'AWS::Events::Rule',
+  ForwarderRelayTopicKey8F39C25B: 'AWS::KMS::Key',
+  ForwarderRelayTopic6873A091: 'AWS::SNS::Topic',
+  ForwarderRelayTopicPolicyEF90CD01: 'AWS::SNS::TopicPolicy',
+  ForwarderRelayToCentralRegionBF8C4B12: 'AWS::SNS::Subscription',
+  ForwarderForwarderAlarmEA97E05C: 'AWS::CloudWatch::Alarm',
+  ForwarderDeadLetterAlarm44A98487: 'AWS::CloudWatch::Alarm',
+};
+
+// The central stack of the same setup, in an explicit environment: the real-time variant's
+// resources, and the relay of the forwarders' alarms, created once a forwarder registers.
+EXPECTED['management-account-central'] = {
+  ...EXPECTED['real-time'],
+  RealTimeForwarderAlarmRelayE3FED86F: 'AWS::SQS::Queue',
+  RealTimeForwarderAlarmRelayPolicy65FA0F43: 'AWS::SQS::QueuePolicy',
+  RealTimeForwarderAlarmRelayAlarm22861F6F: 'AWS::CloudWatch::Alarm',
+};
+
 test('every variant has its list', () => {
   expect(Object.keys(EXPECTED).sort()).toEqual(VARIANTS.map((variant) => variant.name).sort());
 });

@@ -89,12 +89,16 @@ const ENVIRONMENTS: { label: string; env?: Environment }[] = [
   { label: 'explicit environment', env: EXPLICIT_ENV },
 ];
 
+/** Variants whose stacks always have the explicit environments they are built with (the `env` given is ignored). */
+const OWN_ENVIRONMENT = ['management-account-forwarder', 'management-account-central'];
+
 export const NAG_CASES: NagCase[] = ENVIRONMENTS.flatMap(({ label, env }) => [
   ...VARIANTS
-    // The member template is environment-agnostic by nature: checked once.
-    .filter((variant) => env === undefined || variant.name !== 'real-time-member')
+    // The member template is environment-agnostic by nature, the management account's stacks
+    // have their explicit environments by nature: each checked once.
+    .filter((variant) => env === undefined || !['real-time-member', ...OWN_ENVIRONMENT].includes(variant.name))
     .map((variant) => ({
-      name: `${variant.name} (${label})`,
+      name: `${variant.name} (${OWN_ENVIRONMENT.includes(variant.name) ? 'its own explicit environment' : label})`,
       build: (app: App) => variant.build(app, env).stack,
       acknowledged: variant.name === 'log-group' ? USER_LOG_GROUP : {},
     })),

@@ -276,7 +276,7 @@ describe('the central event bus and rule', () => {
     });
   });
 
-  test('the central rule sends AWS events from CloudTrail to the event notifier function, with a DLQ and retries', () => {
+  test('the central rule sends root activity and AssumeRoot calls, read-only ones included, to the event notifier function, with a DLQ and retries', () => {
     // WHEN
     const { stack, template, realTime } = build();
 
@@ -285,8 +285,8 @@ describe('the central event bus and rule', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       Name: 'root-usage-to-event-notifier',
       EventBusName: { Ref: busId },
-      EventPattern: CENTRAL_PATTERN,
-      State: 'ENABLED',
+      EventPattern: { $or: [ROOT_ACTIVITY_PATTERN, ASSUME_ROOT_PATTERN] },
+      State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
       Targets: [{
         Id: 'EventNotifier',
         Arn: { 'Fn::GetAtt': ['RootUsageEventNotifierFunction9845F2EF', 'Arn'] },
@@ -330,15 +330,10 @@ describe('the central event bus and rule', () => {
     });
   });
 
-  test('a stack outside us-east-1 is told that this account\'s root sign-ins need a forwarder there', () => {
-    // WHEN
-    const { stack } = build({}, 'eu-west-1');
-    const inUsEast1 = build({}, 'us-east-1');
-
-    // THEN
-    Annotations.fromStack(stack).hasWarning('/Security/RealTime', Match.stringLikeRegexp('recorded in us-east-1.*RootEventForwarder'));
-    expect(Annotations.fromStack(inUsEast1.stack).findWarning('*', Match.stringLikeRegexp('RootEventForwarder'))).toEqual([]);
+  test('the central pattern is the two forwarding patterns, as one $or', () => {
+    expect(CENTRAL_PATTERN).toEqual({ $or: [ROOT_ACTIVITY_PATTERN, ASSUME_ROOT_PATTERN] });
   });
+
 });
 
 describe('failures are not silent', () => {
@@ -390,7 +385,7 @@ describe('failures are not silent', () => {
     // THEN
     for (const [alarmId, queue] of [
       ['RealTimeDeadLetterAlarm83C057A8', realTime.deadLetterQueue],
-      ['RealTimeLocalDeadLetterAlarm27691B57', realTime.localForwarder.deadLetterQueue],
+      ['RealTimeLocalDeadLetterAlarm27691B57', realTime.localForwarder!.deadLetterQueue],
     ] as const) {
       expect(template.toJSON().Resources[alarmId].Properties).toEqual(expect.objectContaining({
         Namespace: 'AWS/SQS',
@@ -409,7 +404,7 @@ describe('failures are not silent', () => {
     // THEN
     const alarm = template.toJSON().Resources.RealTimeLocalForwarderAlarm0EE36941.Properties;
     const dimensions = alarm.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric.Dimensions);
-    const ruleRefs = [realTime.localForwarder.rootActivityRule, realTime.localForwarder.assumeRootRule]
+    const ruleRefs = [realTime.localForwarder!.rootActivityRule, realTime.localForwarder!.assumeRootRule]
       .map((rule) => [{ Name: 'RuleName', Value: { Ref: logicalIdOf(stack, rule) } }]);
     expect(dimensions).toEqual([ruleRefs[0], ruleRefs[0], ruleRefs[1], ruleRefs[1]]);
   });

@@ -11,7 +11,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { CisMonitoringAlarms, RealTimeRootAlerts, RootUsageAlarm } from '../src';
+import { CisMonitoringAlarms, ManagementAccountForwarder, RealTimeRootAlerts, RootUsageAlarm } from '../src';
 import { lookupContextKey } from '../src/private/control-tower-log-group';
 import { buildMemberStack } from '../src/private/real-time/member-stack';
 
@@ -74,6 +74,43 @@ function stackName(variant: string): string {
   return `RootUsage${variant.split('-').map((part) => part[0].toUpperCase() + part.slice(1)).join('')}`;
 }
 
+/** The trail's log group on the Control Tower 4.0 landing zone of the variants with a lookup. */
+const CONTROL_TOWER_4_LOG_GROUP = 'aws-controltower/CloudTrailLogs-tfw-qeb';
+
+/** The answer of the CDK CLI's lookup of the Control Tower trail, as it writes it into cdk.context.json. */
+function answerControlTowerLookup(stack: Stack): void {
+  stack.node.setContext(lookupContextKey(stack), [{
+    CloudWatchLogsLogGroupArn: `arn:aws:logs:${stack.region}:${stack.account}:log-group:${CONTROL_TOWER_4_LOG_GROUP}:*`,
+    Identifier: 'aws-controltower-BaselineCloudTrail',
+  }]);
+}
+
+/**
+ * The management account on the real-time path as docs/real-time-alerts.md builds it: the central
+ * stack in the home region eu-west-1 with an explicit environment (the quick start's lookup
+ * answered), and one stack per region of managementAccountRegions, here us-east-1 only.
+ */
+function managementAccountSetup(app: App): { central: Stack; forwarder: Stack } {
+  const env = { account: '111111111111', region: 'eu-west-1' };
+  const central = new Stack(app, stackName('management-account-central'), { env });
+  answerControlTowerLookup(central);
+  const rootUsageAlarm = new RootUsageAlarm(central, CONSTRUCT_ID, { emailAddresses: [EMAIL], eventNotifications: true });
+  const realTime = new RealTimeRootAlerts(central, 'RealTime', {
+    rootUsageAlarm,
+    organizationalUnitIds: ['r-ab12'],
+    organizationId: 'o-a1b2c3d4e5',
+  });
+  const stacks = realTime.managementAccountRegions.map((region) => {
+    const stack = new Stack(app, stackName(`management-account-forwarder-${region}`), { env: { account: env.account, region } });
+    new ManagementAccountForwarder(stack, 'Forwarder', { realTimeRootAlerts: realTime });
+    return stack;
+  });
+  if (stacks.length !== 1 || stacks[0].region !== 'us-east-1') {
+    throw new Error(`expected one forwarder stack, in us-east-1; managementAccountRegions is ${realTime.managementAccountRegions.join(', ')}`);
+  }
+  return { central, forwarder: stacks[0] };
+}
+
 export const VARIANTS: Variant[] = [
   {
     // What the README recommends in a Control Tower landing zone: only recipients.
@@ -120,13 +157,9 @@ export const VARIANTS: Variant[] = [
     name: 'control-tower-4',
     build: (app) => {
       const stack = new Stack(app, stackName('control-tower-4'), { env: { account: '111111111111', region: 'eu-west-1' } });
-      const logGroupName = 'aws-controltower/CloudTrailLogs-tfw-qeb';
-      stack.node.setContext(lookupContextKey(stack), [{
-        CloudWatchLogsLogGroupArn: `arn:aws:logs:eu-west-1:111111111111:log-group:${logGroupName}:*`,
-        Identifier: 'aws-controltower-BaselineCloudTrail',
-      }]);
+      answerControlTowerLookup(stack);
       new RootUsageAlarm(stack, CONSTRUCT_ID, { emailAddresses: [EMAIL] });
-      return { stack, trailLogGroup: logGroupName };
+      return { stack, trailLogGroup: CONTROL_TOWER_4_LOG_GROUP };
     },
   },
   {
@@ -182,6 +215,20 @@ export const VARIANTS: Variant[] = [
       });
       return { stack, trailLogGroup: 'aws-controltower/CloudTrailLogs' };
     },
+  },
+  {
+    // The management account's forwarder in us-east-1 (where its root sign-ins are recorded),
+    // built the documented way (managementAccountSetup). Its stack always has its explicit
+    // environment: the forwarder computes the central bus ARN from it.
+    name: 'management-account-forwarder',
+    securityHubControls: [],
+    build: (app) => ({ stack: managementAccountSetup(app).forwarder, trailLogGroup: undefined }),
+  },
+  {
+    // The central stack of the same setup: the real-time variant's resources in an explicit
+    // environment, and the relay queue (and its alarm) that exists once a forwarder registers.
+    name: 'management-account-central',
+    build: (app) => ({ stack: managementAccountSetup(app).central, trailLogGroup: CONTROL_TOWER_4_LOG_GROUP }),
   },
   {
     // The template the real-time path's stack set deploys to every member account and region

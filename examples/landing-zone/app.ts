@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { Annotations, App, CfnOutput } from 'aws-cdk-lib';
-import { LandingZoneSecurityStack, ManagementSignInsStack } from './stack';
+import { App, CfnOutput } from 'aws-cdk-lib';
+import { LandingZoneSecurityStack, ManagementForwarderStack } from './stack';
 
 const app = new App();
 
@@ -41,17 +41,17 @@ new CfnOutput(security, 'VerifyCommand', {
   value: security.rootUsage.verifyCommand(),
 });
 
-// The management account's own root sign-ins are recorded in us-east-1: forward them from there
-// when the home region is another one.
-if (realTime && env.account && env.region && env.region !== 'us-east-1') {
-  const eventBusArn = `arn:${app.node.tryGetContext('partition') ?? 'aws'}:events:${env.region}:${env.account}:event-bus/root-usage-real-time`;
-  new ManagementSignInsStack(app, 'LandingZoneManagementSignIns', {
-    eventBusArn,
-    env: { account: env.account, region: 'us-east-1' },
-    description: 'Landing zone security: forwards the management account\'s root sign-ins (us-east-1) to the real-time path',
-  }).addDependency(security);
-  Annotations.of(security.realTime!).acknowledgeWarning('cdk-root-usage-alarm:realTimeManagementUsEast1',
-    'LandingZoneManagementSignIns forwards the management account\'s root sign-ins from us-east-1');
+// The management account, which the stack set never reaches: a forwarder in each region the
+// real-time path watches but the home region (us-east-1 included, where its root sign-ins are
+// recorded). RealTimeRootAlerts warns at synthesis while one is missing.
+if (security.realTime && env.account) {
+  for (const region of security.realTime.managementAccountRegions) {
+    new ManagementForwarderStack(app, `LandingZoneManagementForwarder-${region}`, {
+      realTimeRootAlerts: security.realTime,
+      env: { account: env.account, region },
+      description: `Landing zone security: forwards the management account's root use in ${region} to the real-time path`,
+    });
+  }
 }
 
 app.synth();

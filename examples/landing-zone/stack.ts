@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-// In your own app: import { RealTimeRootAlerts, RootEventForwarder, RootUsageAlarm } from 'cdk-root-usage-alarm';
-import { RealTimeRootAlerts, RootEventForwarder, RootUsageAlarm } from '../../src';
+// In your own app: import { ManagementAccountForwarder, RealTimeRootAlerts, RootUsageAlarm } from 'cdk-root-usage-alarm';
+import { ManagementAccountForwarder, RealTimeRootAlerts, RootUsageAlarm } from '../../src';
 
 /** Properties of the example landing-zone security stack. */
 export interface LandingZoneSecurityStackProps extends StackProps {
@@ -78,20 +78,20 @@ export class LandingZoneSecurityStack extends Stack {
   }
 }
 
-/** Properties of the {@link ManagementSignInsStack}. */
-export interface ManagementSignInsStackProps extends StackProps {
-  /** The central event bus of the real-time path, in the landing zone's home region. */
-  readonly eventBusArn: string;
+/** Properties of the {@link ManagementForwarderStack}. */
+export interface ManagementForwarderStackProps extends StackProps {
+  /** The real-time path of the landing zone's security stack. */
+  readonly realTimeRootAlerts: RealTimeRootAlerts;
 }
 
 /**
- * The real-time path for the management account's own root sign-ins, which CloudTrail records in
- * us-east-1: deploy it there when the landing zone's home region is another one (the stack set
- * never deploys to the management account).
+ * The real-time path for the management account in one region other than the home region (the
+ * stack set never deploys to the management account): its forwarding rules, and alarms relayed
+ * to the root-usage topic.
  */
-export class ManagementSignInsStack extends Stack {
-  constructor(scope: Construct, id: string, props: ManagementSignInsStackProps) {
+export class ManagementForwarderStack extends Stack {
+  constructor(scope: Construct, id: string, props: ManagementForwarderStackProps) {
     super(scope, id, props);
-    new RootEventForwarder(this, 'RootEventForwarder', { eventBusArn: props.eventBusArn });
+    new ManagementAccountForwarder(this, 'Forwarder', { realTimeRootAlerts: props.realTimeRootAlerts });
   }
 }

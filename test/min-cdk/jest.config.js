@@ -8,7 +8,7 @@ const root = path.resolve(__dirname, '..', '..', '.tmp', 'min-cdk');
 
 module.exports = {
   rootDir: root,
-  testMatch: ['<rootDir>/test/*.test.ts'],
+  testMatch: ['<rootDir>/test/*.test.ts', '<rootDir>/test/real-time/*.test.ts'],
   setupFiles: ['<rootDir>/test/setup-env.ts', '<rootDir>/test/expect-min-cdk.ts'],
   transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: { esModuleInterop: true, strict: true, target: 'ES2020', module: 'CommonJS' }, isolatedModules: true }] },
 };

@@ -25,5 +25,8 @@ cp -r assets "$work/assets"
 cp test/setup-env.ts test/min-cdk/expect-min-cdk.ts "$work/test/"
 # The feature-flag test (the flags `cdk init` wrote in 2.93.0's time) with what it needs.
 cp test/feature-flags.test.ts test/cfn-lint-runner.ts test/recommended-flags.ts test/variants.ts test/child-options.test.ts "$work/test/"
+# The management account's forwarder in its stacks (both callAs modes, the strict synthesis).
+mkdir -p "$work/test/real-time"
+cp test/real-time/management-account.test.ts "$work/test/real-time/"
 cp test/root-usage-alarm.test.ts test/log-pattern-alarm.test.ts test/alarm-topic.test.ts test/cis-monitoring-alarms.test.ts test/event-notifier.test.ts test/real-time-root-alerts.test.ts test/control-tower-log-group.test.ts "$work/test/"
 npx jest --config test/min-cdk/jest.config.js --coverage=false --ci

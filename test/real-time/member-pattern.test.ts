@@ -10,7 +10,10 @@
  *
  * Then the fan-in: each member rule also targets a central event bus, whose rule (the central
  * rule's pattern from the synthesized `real-time` variant) sends to a queue of its own: what
- * arrives there is what the event notifier function would receive.
+ * arrives there is what the event notifier function would receive. A hostile member account is
+ * there too: a rule of its own on the default bus forwards every AWS event to the central bus,
+ * and it puts a forged root record with a custom source on the central bus directly. Those reach
+ * the bus and stop there: only root activity and AssumeRoot calls reach the central queue.
  *
  * Not simulated: the rule state. EventBridge delivers read-only management events (readOnly:
  * true) only to rules in state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS; moto ignores it.
@@ -73,6 +76,34 @@ const CASES: Case[] = [
     assumeRoot: false,
   },
   {
+    name: 'synthetic: root sign-in under the other spelling of the detail type ("Signin")',
+    entry: {
+      Source: 'aws.signin',
+      DetailType: 'AWS Console Signin via CloudTrail',
+      Detail: JSON.stringify({ ...loadVectors('cloudtrail-root-usage.json')[0].event, eventID: 'synthetic-signin-spelling' }),
+    },
+    rootActivity: true,
+    assumeRoot: false,
+  },
+  {
+    name: 'synthetic: sts:AssumeRole by an IAM user (read-only, not root)',
+    entry: {
+      Source: 'aws.sts',
+      DetailType: 'AWS API Call via CloudTrail',
+      Detail: JSON.stringify({
+        eventVersion: '1.08',
+        eventSource: 'sts.amazonaws.com',
+        eventName: 'AssumeRole',
+        eventType: 'AwsApiCall',
+        readOnly: true,
+        userIdentity: { type: 'IAMUser', accountId: '222222222222', userName: 'alice' },
+        recipientAccountId: '222222222222',
+      }),
+    },
+    rootActivity: false,
+    assumeRoot: false,
+  },
+  {
     name: 'synthetic: AssumeRoot-named call from another service',
     entry: {
       Source: 'aws.iam',
@@ -86,6 +117,10 @@ const CASES: Case[] = [
 
 /** The central rule's name in moto (on the central bus). */
 const CENTRAL = 'central';
+/** A hostile member account's own rule on its default bus: every AWS event to the central bus. */
+const HOSTILE = 'hostile-forward-everything';
+/** The forgery the hostile member puts on the central bus directly. */
+const FORGERY = CASES.find((c) => c.name.startsWith('synthetic: root record put on the bus by an application'))!;
 
 let moto: MotoServer;
 let template: any;
@@ -117,6 +152,10 @@ beforeAll(async () => {
   await events.send(new PutTargetsCommand({ Rule: CENTRAL, EventBusName: 'root-usage-real-time', Targets: [{ Id: 'queue', Arn: centralArn }] }));
   queues[CENTRAL] = centralUrl;
 
+  // GIVEN a hostile member account's own rule, which forwards every AWS event to the central bus
+  await events.send(new PutRuleCommand({ Name: HOSTILE, EventPattern: JSON.stringify({ source: [{ prefix: 'aws.' }] }), State: 'ENABLED' }));
+  await events.send(new PutTargetsCommand({ Rule: HOSTILE, Targets: [{ Id: 'central', Arn: busArn }] }));
+
   // GIVEN each rule of the member template, its pattern verbatim, targeting a queue of its own and the central bus
   const rules = Object.entries<any>(template.Resources).filter(([, resource]) => resource.Type === 'AWS::Events::Rule');
   for (const [logicalId, rule] of rules) {
@@ -131,6 +170,9 @@ beforeAll(async () => {
     const result = await events.send(new PutEventsCommand({ Entries: CASES.slice(i, i + 10).map((c) => c.entry) }));
     if (result.FailedEntryCount) throw new Error(`PutEvents failed: ${JSON.stringify(result.Entries)}`);
   }
+  // WHEN the hostile member puts a forged root record with a custom source on the central bus itself
+  const forged = await events.send(new PutEventsCommand({ Entries: [{ ...FORGERY.entry, EventBusName: 'root-usage-real-time' }] }));
+  if (forged.FailedEntryCount) throw new Error(`PutEvents failed: ${JSON.stringify(forged.Entries)}`);
   for (const [logicalId, queueUrl] of Object.entries(queues)) {
     arrived[logicalId] = [];
     for (;;) {
@@ -181,12 +223,22 @@ test('no non-root identity is forwarded as root activity', () => {
   expect(nonRoot.filter((c) => forwarded.has(c.name)).map((c) => c.name)).toEqual([]);
 });
 
-test('fan-in: the central rule passes on every forwarded event, once per forwarding rule that matched it', () => {
-  // THEN
+test('fan-in: the central rule passes on root activity and AssumeRoot calls only, whatever a member forwards', () => {
+  // THEN: once per forwarding rule that matched, and once more through the hostile rule (an AWS
+  // source); IAM user events, service events, AssumeRole and the custom-source forgery stop at the bus
+  const rootOrAssumeRoot = (c: Case) => c.rootActivity || c.assumeRoot;
   const expected = [
     ...CASES.filter((c) => c.rootActivity).map((c) => c.name),
     ...CASES.filter((c) => c.assumeRoot).map((c) => c.name),
+    ...CASES.filter((c) => rootOrAssumeRoot(c) && c.entry.Source!.startsWith('aws.')).map((c) => c.name),
   ];
+  const stopped = CASES.filter((c) => !rootOrAssumeRoot(c));
+  expect(stopped.map((c) => c.name)).toEqual(expect.arrayContaining([
+    'synthetic: sts:AssumeRole by an IAM user (read-only, not root)',
+    FORGERY.name,
+  ]));
+  expect(stopped.some((c) => JSON.parse(c.entry.Detail!).eventType === 'AwsServiceEvent')).toBe(true);
+  expect(stopped.some((c) => JSON.parse(c.entry.Detail!).userIdentity?.type === 'IAMUser')).toBe(true);
   expect(expected.length).toBeGreaterThan(0);
   expect(arrived[CENTRAL].sort()).toEqual(expected.sort());
 });

@@ -80,12 +80,19 @@ export function decodeSubscriptionEvent(event: unknown): { payload: Subscription
   };
 }
 
-/** The detail-types CloudTrail sends to EventBridge (the detail is the CloudTrail record). */
+/**
+ * The detail types under which CloudTrail sends a root-usage record to EventBridge (the detail is
+ * the CloudTrail record), the list every pattern of the real-time path and the event notifier
+ * accept: API calls; console sign-ins, spelled "Sign In" in events and most rules and "Signin" in
+ * parts of the EventBridge User Guide (both are accepted, whichever EventBridge sends); console
+ * actions that are not API calls (`eventType` `AwsConsoleAction`, which match the CIS conditions).
+ * Not "AWS Service Event via CloudTrail": service events are never root usage.
+ */
 export const CLOUDTRAIL_DETAIL_TYPES: readonly string[] = [
   'AWS API Call via CloudTrail',
   'AWS Console Sign In via CloudTrail',
+  'AWS Console Signin via CloudTrail',
   'AWS Console Action via CloudTrail',
-  'AWS Service Event via CloudTrail',
 ];
 
 /** An EventBridge event as EventBridge sends it to a Lambda target. */
@@ -99,6 +106,17 @@ export interface EventBridgeEnvelope {
   readonly detail: unknown;
 }
 
+/** Why an EventBridge event is skipped before its record is read (the `Reason` of the SkippedEvents metric). */
+export type EnvelopeSkipReason = 'not-aws-source' | 'not-cloudtrail-detail-type' | 'account-mismatch' | 'replay';
+
+/** Thrown when an EventBridge event is not one CloudTrail sent for the account of its record. */
+export class EnvelopeError extends PayloadError {
+  constructor(public readonly reason: EnvelopeSkipReason, message: string) {
+    super(message);
+    this.name = 'EnvelopeError';
+  }
+}
+
 /** Whether the invocation event is an EventBridge event (it has `detail-type` and `detail`), not a subscription delivery. */
 export function isEventBridgeEvent(event: unknown): boolean {
   return typeof event === 'object' && event !== null && !Array.isArray(event)
@@ -107,22 +125,86 @@ export function isEventBridgeEvent(event: unknown): boolean {
 
 /**
  * Decodes an EventBridge event (`{version, id, detail-type, source, account, time, region,
- * resources, detail}`); throws a PayloadError when it is not a CloudTrail event.
+ * resources, detail}`) and checks its envelope, since any rule of the account (not only the
+ * central rule) may target the function and a member account may forward anything to the
+ * central bus. Throws an EnvelopeError (a PayloadError) unless:
+ * - `source` starts with `aws.` (only AWS services can send such events: PutEvents rejects them);
+ * - `detail-type` is one of CLOUDTRAIL_DETAIL_TYPES;
+ * - the envelope's `account` equals the record's `recipientAccountId` (the account whose bus
+ *   CloudTrail put the event on; forwarding to another bus keeps both);
+ * - it has no `replay-name`: an event replayed from an archive was reported when it happened, and
+ *   the log path reports every root event anyway, so a replay is skipped, not reported again.
  */
 export function decodeEventBridgeEvent(event: unknown): EventBridgeEnvelope {
   const e = event as Record<string, unknown>;
-  const detailType = typeof e['detail-type'] === 'string' ? e['detail-type'] : '';
-  if (!CLOUDTRAIL_DETAIL_TYPES.includes(detailType)) {
-    throw new PayloadError(`the EventBridge event's detail-type is not one of CloudTrail's (${CLOUDTRAIL_DETAIL_TYPES.join(', ')})`);
-  }
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  const source = str(e.source);
+  if (!source.startsWith('aws.')) {
+    throw new EnvelopeError('not-aws-source', 'the EventBridge event\'s source does not start with "aws.": an AWS service did not send it');
+  }
+  const detailType = str(e['detail-type']);
+  if (!CLOUDTRAIL_DETAIL_TYPES.includes(detailType)) {
+    throw new EnvelopeError('not-cloudtrail-detail-type',
+      `the EventBridge event's detail-type is not one of CloudTrail's (${CLOUDTRAIL_DETAIL_TYPES.join(', ')})`);
+  }
+  const account = str(e.account);
+  const detail = e.detail as Record<string, unknown> | null | undefined;
+  const recipient = typeof detail === 'object' && detail !== null ? str(detail.recipientAccountId) : '';
+  if (account === '' || account !== recipient) {
+    throw new EnvelopeError('account-mismatch',
+      'the EventBridge event\'s account is not the recipientAccountId of its CloudTrail record');
+  }
+  if ('replay-name' in e) {
+    throw new EnvelopeError('replay', 'the EventBridge event is a replay from an archive (replay-name): reported when it happened');
+  }
   return {
     id: str(e.id),
     detailType,
-    source: str(e.source),
-    account: str(e.account),
+    source,
+    account,
     time: str(e.time),
     region: str(e.region),
     detail: e.detail,
   };
+}
+
+/**
+ * Why the invocation event would be skipped for its EventBridge envelope, or undefined (not an
+ * EventBridge event, or one whose envelope passes: its record is checked later).
+ */
+export function envelopeSkipReason(event: unknown): EnvelopeError | undefined {
+  if (!isEventBridgeEvent(event)) return undefined;
+  try {
+    decodeEventBridgeEvent(event);
+    return undefined;
+  } catch (e) {
+    if (e instanceof EnvelopeError) return e;
+    throw e;
+  }
+}
+
+/** The CloudWatch namespace of the event notifier's own metrics (embedded metric format log lines). */
+export const NOTIFIER_METRIC_NAMESPACE = 'cdk-root-usage-alarm';
+
+/**
+ * One CloudWatch embedded-metric-format log line that counts one skipped EventBridge event:
+ * metric `SkippedEvents` (Count) in NOTIFIER_METRIC_NAMESPACE, dimensions `FunctionName` and
+ * `Reason`. CloudWatch Logs turns it into the metric; the line also carries the log fields.
+ */
+export function skippedEventMetricLine(functionName: string, reason: EnvelopeSkipReason, fields: Record<string, unknown>, now: number): string {
+  return JSON.stringify({
+    level: 'warn',
+    ...fields,
+    _aws: {
+      Timestamp: now,
+      CloudWatchMetrics: [{
+        Namespace: NOTIFIER_METRIC_NAMESPACE,
+        Dimensions: [['FunctionName', 'Reason']],
+        Metrics: [{ Name: 'SkippedEvents', Unit: 'Count' }],
+      }],
+    },
+    FunctionName: functionName,
+    Reason: reason,
+    SkippedEvents: 1,
+  });
 }

@@ -11,10 +11,9 @@
  * require an `aws.` source and a CloudTrail detail type, which events that a principal of the
  * account puts on the bus itself cannot carry (PutEvents rejects sources starting with `aws.`).
  */
-// CloudTrail's detail types on EventBridge, the list the event notifier accepts: root console
-// actions that are not API calls (`eventType` `AwsConsoleAction`) arrive as "AWS Console Action
-// via CloudTrail" and match the CIS conditions; service events are excluded by the root arm's
-// `eventType` condition.
+// CloudTrail's detail types on EventBridge, the list the event notifier accepts (both spellings of
+// the sign-in detail type; root console actions that are not API calls arrive as "AWS Console
+// Action via CloudTrail" and match the CIS conditions; service events are never root usage).
 import { CLOUDTRAIL_DETAIL_TYPES } from '../event-notifier/decode';
 
 /**
@@ -50,13 +49,15 @@ export const ASSUME_ROOT_PATTERN = {
 };
 
 /**
- * The central rule on the central event bus: what the forwarding rules send there, and only
- * events that AWS services emitted (a member account's principal can put events on the central
- * bus, but none with an `aws.` source).
+ * The central rule on the central event bus: the two forwarding rules' patterns again, as one
+ * `$or`. Any principal of the organization can put events on the central bus, and a member
+ * account's administrator can add rules of their own that forward anything CloudTrail records
+ * there (IAM user calls, service events, `AssumeRole`...): those reach the bus and stop there.
+ * Only root activity (the CIS conditions) and `AssumeRoot` calls invoke the function, so its
+ * invocations stay bounded by root use, whatever the member accounts forward.
  */
 export const CENTRAL_PATTERN = {
-  'source': [{ prefix: 'aws.' }],
-  'detail-type': CLOUDTRAIL_DETAIL_TYPES,
+  $or: [ROOT_ACTIVITY_PATTERN, ASSUME_ROOT_PATTERN],
 };
 
 /** EventBridge rule states (AWS::Events::Rule `State`). */
