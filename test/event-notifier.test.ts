@@ -118,7 +118,7 @@ describe('RootUsageAlarm with eventNotifications', () => {
             Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['sns.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
           },
           // The session table: read and update items, nothing else (no Scan, no Query, no DeleteTable).
-          { Sid: 'RememberSessions', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: TABLE_ARN },
+          { Sid: 'RememberSessions', Effect: 'Allow', Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: TABLE_ARN },
           {
             Sid: 'UseTableKeyThroughDynamoDb',
             Effect: 'Allow',
@@ -210,8 +210,8 @@ describe('RootUsageAlarm with eventNotifications', () => {
   });
 
   test('alarms on errors, throttles, failed deliveries to the queue, arrivals in it and its depth notify the same topic, and again when they clear', () => {
-    // The root-usage alarm, the delivery watchdog, the tamper alarm and the notifier's five.
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    // The root-usage alarm, the delivery watchdog, the tamper alarm and the notifier's six.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
     const common = {
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       Threshold: 1,
@@ -252,6 +252,18 @@ describe('RootUsageAlarm with eventNotifications', () => {
         ...common, Namespace: 'AWS/Lambda', MetricName: metricName, Statistic: 'Sum', Dimensions: [{ Name: 'FunctionName', Value: FUNCTION }],
       });
     }
+    // CloudWatch Logs could not invoke the function: the subscription filter's delivery errors (its Ref is its name).
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ...common,
+      AlarmDescription: Match.stringLikeRegexp('^CloudWatch Logs could not deliver root-usage events to the event notifier function'),
+      Namespace: 'AWS/Logs',
+      MetricName: 'DeliveryErrors',
+      Statistic: 'Sum',
+      Dimensions: Match.arrayWith([
+        { Name: 'DestinationType', Value: 'Lambda' },
+        { Name: 'FilterName', Value: { Ref: Match.stringLikeRegexp('^RootUsageEventNotifierSubscriptionFilter') } },
+      ]),
+    });
   });
 
   test('the session table: on demand, TTL, encrypted with the notifier key, point-in-time recovery, named after the function, deleted with the stack', () => {
