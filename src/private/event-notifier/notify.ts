@@ -97,6 +97,9 @@ export const PUBLISH_TIMEOUT_MS = 10_000;
  */
 export const FINISH_RESERVE_MS = 5000;
 
+/** No publish starts with less than this on top of FINISH_RESERVE_MS left: it could not finish. */
+export const MIN_PUBLISH_MS = 1000;
+
 /** With less than this left when the invocation starts, nothing is read from the store: publishing comes first. */
 export const MIN_REMAINING_FOR_MEMORY_MS = 30_000;
 
@@ -209,6 +212,8 @@ class Clock {
  */
 class Memory {
   private down = false;
+  /** Calls cut by their phase's budget (not a failure of the store). */
+  public budgetCuts = 0;
 
   constructor(private readonly deps: NotifierDeps, private readonly clock: Clock) {}
 
@@ -219,11 +224,20 @@ class Memory {
   /** One store call, bounded by the timeout and `budgetEnd` (a clock time); undefined when down, slow, failing or out of budget. */
   public async call<T>(operation: string, failure: string, budgetEnd: number, op: (store: SessionStore) => Promise<T>): Promise<T | undefined> {
     if (!this.available) return undefined;
-    const left = Math.min(this.deps.storeTimeoutMs ?? STORE_TIMEOUT_MS, budgetEnd - this.clock.now(), this.clock.remaining() - FINISH_RESERVE_MS / 2);
-    if (left <= 0) return undefined;
+    const callTimeout = this.deps.storeTimeoutMs ?? STORE_TIMEOUT_MS;
+    const left = Math.min(callTimeout, budgetEnd - this.clock.now(), this.clock.remaining() - FINISH_RESERVE_MS / 2);
+    if (left <= 0) {
+      this.budgetCuts++;
+      return undefined;
+    }
     try {
       return await withTimeout(op(this.deps.store!), left, operation);
     } catch (err) {
+      if (left < callTimeout && (err as Error)?.name === 'TimeoutError') {
+        // Cut by the budget or the deadline, not failed: the store stays usable for the other phase.
+        this.budgetCuts++;
+        return undefined;
+      }
       if (!this.down) this.deps.log('warn', failure, { operation, ...errorFields(err) });
       this.down = true;
       return undefined;
@@ -518,8 +532,10 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
     }
     const unreadSignIns = await runBounded(chunks(signIns, STORE_BATCH_SIZE).map((c) => ({ sessions: c, links: [], rates: [] })), concurrency,
       () => !memory.available || clock.now() >= readEnd, readBatch);
-    if (memory.available && unread.length + unreadSignIns.length > 0) {
-      deps.log('warn', STORE_READ_BUDGET_SPENT, { batchesNotRead: unread.length + unreadSignIns.length, budgetMs: deps.storeReadBudgetMs ?? STORE_READ_BUDGET_MS });
+    if (memory.available && unread.length + unreadSignIns.length + memory.budgetCuts > 0) {
+      deps.log('warn', STORE_READ_BUDGET_SPENT, {
+        batchesNotRead: unread.length + unreadSignIns.length + memory.budgetCuts, budgetMs: deps.storeReadBudgetMs ?? STORE_READ_BUDGET_MS,
+      });
     }
   }
 
@@ -681,7 +697,7 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
       failures.push(err);
     }
   };
-  const notStarted = await runBounded(jobs, concurrency, () => clock.remaining() < FINISH_RESERVE_MS, publishOne);
+  const notStarted = await runBounded(jobs, concurrency, () => clock.remaining() < FINISH_RESERVE_MS + MIN_PUBLISH_MS, publishOne);
 
   // 4. Writes: the delivery's record first, then counters, memories and links.
   const writeEnd = clock.now() + (deps.storeWriteBudgetMs ?? STORE_WRITE_BUDGET_MS);
@@ -720,9 +736,10 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
       }
     });
   }
+  memory.budgetCuts = 0;
   if (memory.available) {
     const cut = await runBounded(writes, concurrency, () => !memory.available || clock.now() >= writeEnd || clock.remaining() < FINISH_RESERVE_MS / 2, (w) => w().then(() => undefined));
-    if (cut.length > 0 && memory.available) deps.log('warn', STORE_WRITES_CUT, { writesNotMade: cut.length });
+    if (cut.length + memory.budgetCuts > 0 && memory.available) deps.log('warn', STORE_WRITES_CUT, { writesNotMade: cut.length + memory.budgetCuts });
   }
 
   // 5. Nothing lost silently.
