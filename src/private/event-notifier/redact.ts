@@ -18,7 +18,7 @@ export const MAX_RAW_DEPTH = 32;
  */
 export const SECRET_KEY_RULES: readonly RegExp[] = [
   /secret/i, /passw(or)?d/i, /passphrase/i, /pwd$/i,
-  /sessiontoken/i, /securitytoken/i, /accesstoken/i, /refreshtoken/i, /idtoken/i, /authtoken/i, /githubtoken/i, /oauthtoken/i,
+  /sessiontoken/i, /securitytoken/i, /accesstoken/i, /refreshtoken/i, /idtoken/i, /authtoken/i, /githubtoken/i,
   /bearertoken/i, /^token$/i, /tokencode$/i,
   /apikey/i, /^authorization$/i, /cookie/i,
   /privatekey/i, /samlresponse/i, /samlassertion/i, /^assertion$/i, /^otp$/i, /mfacode/i, /authenticationcode/i, /credentialsjson/i,
