@@ -1,9 +1,11 @@
 import { gzipSync } from 'zlib';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { PublishCommand, PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { consoleSessionBurst, controlMessage, dataMessage, encode, LOG_GROUP, record, subscriptionEvent } from './event-notifier/payload';
+import * as lambdaModule from '../src/event-notifier.lambda';
 import { accountNameCache, handler } from '../src/event-notifier.lambda';
 
 // The event notifier's handler, end to end on real subscription payloads (gzip + base64 of
@@ -514,5 +516,40 @@ describe('size: the message stays well inside SNS\'s 256 KB', () => {
     const bullets = p.chat.content.description.split('\n').filter((x: string) => x.startsWith('• ')).length;
     expect(bullets).toBeLessThan(10);
     expect(p.chat.content.description).toMatch(new RegExp(`\n…and ${200 - bullets} more events$`));
+  });
+});
+
+describe('the handler\'s wiring under pressure', () => {
+  test('the SNS client gives up on a request after 3 s and tries at most 3 times: a stalled SNS cannot hold a delivery', async () => {
+    const lambda = lambdaModule;
+    expect([lambda.SNS_REQUEST_TIMEOUT_MS, lambda.SNS_MAX_ATTEMPTS]).toEqual([3000, 3]);
+    expect(await lambda.sns.config.maxAttempts()).toBe(3);
+    const handlerConfig = await (lambda.sns.config.requestHandler as unknown as { configProvider: Promise<{ requestTimeout: number }> }).configProvider;
+    expect(handlerConfig.requestTimeout).toBe(3000);
+  });
+
+  test('the deadline comes from the context: with too little time left, no session memory is read', async () => {
+    process.env.TABLE_NAME = 'RootUsageEventNotifierFunction-sessions';
+    try {
+      const dynamodb = mockClient(DynamoDBClient);
+      await handler(subscriptionEvent([record('root-console-login-success-no-mfa')]), { getRemainingTimeInMillis: () => 10_000 });
+      expect(dynamodb.calls()).toHaveLength(0);
+      expect(published()).toHaveLength(1);
+      expect(warn.mock.calls.map((c) => JSON.parse(c[0]).message)).toContain('too little time left: publishing without reading the session memory');
+      dynamodb.restore();
+    } finally {
+      delete process.env.TABLE_NAME;
+    }
+  });
+
+  test('ACCOUNT_NAMES: the platform team\'s names, shown as they are, never looked up', async () => {
+    process.env.ACCOUNT_NAMES = JSON.stringify({ 111122223333: 'Payments (platform)', bad: 'x' });
+    try {
+      await handler(subscriptionEvent([record('root-console-login-success-no-mfa')]));
+      expect(published()[0].input.Subject).toBe('Root sign-in without MFA: 111122223333 (Payments (platform)) from 203.0.113.7');
+      expect(organizations).toHaveReceivedCommandTimes(DescribeAccountCommand, 0);
+    } finally {
+      delete process.env.ACCOUNT_NAMES;
+    }
   });
 });

@@ -282,7 +282,26 @@ describe('RootUsageAlarm with eventNotifications', () => {
     });
   });
 
-  test('the cdk-nag acknowledgements are metadata on the library\'s own resources, each with a reason', () => {
+  test('only AWS services and the function may publish to the topic, not any principal of the account', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [TOPIC],
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Sid: 'DenyPublishExceptAwsServicesAndTheEventNotifier',
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 'sns:Publish',
+          Resource: TOPIC,
+          Condition: {
+            BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+            ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': [Match.stringLikeRegexp('^RootUsageEventNotifierServiceRole'), 'Arn'] } },
+          },
+        }]),
+      },
+    });
+  });
+
+    test('the cdk-nag acknowledgements are metadata on the library\'s own resources, each with a reason', () => {
     const ids = (type: string) => Object.values(template.findResources(type))
       .flatMap((r: any) => (r.Metadata?.cdk_nag?.rules_to_suppress ?? []) as Array<{ id: string; reason: string }>);
     for (const type of ['AWS::Lambda::Function', 'AWS::SQS::Queue', 'AWS::IAM::ManagedPolicy', 'AWS::DynamoDB::Table']) {
@@ -473,7 +492,49 @@ describe('EventNotifier on its own', () => {
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('failure alarms notify a topic'))).toEqual([]);
   });
 
-  test('a given key in the app encrypts the log group and the queue and gets the CloudWatch Logs statement', () => {
+  test.each([
+    ['its masterKey', (stack: Stack) => new sns.Topic(stack, 'Topic', { masterKey: kms.Alias.fromAliasName(stack, 'Managed', 'alias/aws/sns') })],
+    ['its CfnTopic\'s KmsMasterKeyId', (stack: Stack) => {
+      const t = new sns.Topic(stack, 'Topic');
+      (t.node.defaultChild as sns.CfnTopic).kmsMasterKeyId = 'alias/aws/sns';
+      return t;
+    }],
+  ])('a topic encrypted with alias/aws/sns (seen through %s) is an error naming the prop', (_how, makeTopic) => {
+    const stack = new Stack(new App(), 'Stack');
+    const logGroup = logs.LogGroup.fromLogGroupName(stack, 'Trail', 'trail');
+    expect(() => new EventNotifier(stack, 'Notifier', { logGroup, topic: makeTopic(stack) }))
+      .toThrow(/EventNotifier at Stack\/Notifier: topic must not be encrypted with the AWS managed key alias\/aws\/sns/);
+  });
+
+  test('a topic with a key only known at deployment passes through', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const t = new sns.Topic(stack, 'Topic');
+    (t.node.defaultChild as sns.CfnTopic).kmsMasterKeyId = cdk.Lazy.string({ produce: () => 'alias/aws/sns' });
+    expect(() => new EventNotifier(stack, 'Notifier', { logGroup: logs.LogGroup.fromLogGroupName(stack, 'Trail', 'trail'), topic: t })).not.toThrow();
+  });
+
+  test('accountNames: the platform team\'s names reach the function as JSON; bad ones are errors naming the prop and the rule', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const logGroup = logs.LogGroup.fromLogGroupName(stack, 'Trail', 'trail');
+    new EventNotifier(stack, 'Notifier', { logGroup, topic: new sns.Topic(stack, 'Topic'), accountNames: { 111122223333: 'Payments sandbox' } });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { ACCOUNT_NAMES: '{"111122223333":"Payments sandbox"}' } },
+    });
+    const bad = (accountNames: Record<string, string>) => () => {
+      const s = new Stack(new App(), 'Stack');
+      new EventNotifier(s, 'Notifier', { logGroup: logs.LogGroup.fromLogGroupName(s, 'Trail', 'trail'), topic: new sns.Topic(s, 'Topic'), accountNames });
+    };
+    expect(bad({ prod: 'Prod' })).toThrow(/accountNames must be keyed by 12-digit account IDs \(got "prod"\)/);
+    expect(bad({ 111122223333: 'x'.repeat(51) })).toThrow(/accountNames must map each account to a name of 1 to 50 printable ASCII characters/);
+    expect(bad({ 111122223333: 'Zürich' })).toThrow(/accountNames must map each account to a name of 1 to 50 printable ASCII characters/);
+    expect(bad(Object.fromEntries(Array.from({ length: 60 }, (_, i) => [String(100000000000 + i), 'n'.repeat(40)]))))
+      .toThrow(/accountNames must be at most 2,500 characters as JSON/);
+    expect(() => new RootUsageAlarm(new Stack(new App(), 'S'), 'RootUsage', {
+      emailAddresses: [EMAIL], eventNotifications: true, eventNotifierOptions: { accountNames: { x: 'y' } },
+    })).toThrow(/eventNotifierOptions\.accountNames must be keyed by 12-digit account IDs/);
+  });
+
+    test('a given key in the app encrypts the log group and the queue and gets the CloudWatch Logs statement', () => {
     // GIVEN
     const stack = new Stack(new App(), 'Stack');
     const topic = new sns.Topic(stack, 'Topic');

@@ -703,7 +703,8 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
   const writeEnd = clock.now() + (deps.storeWriteBudgetMs ?? STORE_WRITE_BUDGET_MS);
   const writes: Array<() => Promise<unknown>> = [];
   const handled = [...doneNow, ...publishedIds];
-  if (memory.available && handled.length > 0) {
+  // Time ran short before the reads: no writes either (a duplicate is possible later, never a loss now).
+  if (readMemory && memory.available && handled.length > 0) {
     await memory.call('session store UpdateItem (delivery)', STORE_WRITE_FAILED, writeEnd, (st) => st.recordDelivery(decoded.deliveryId, handled, clock.now()));
   }
   for (const { ref, add } of rateAdds.values()) {
@@ -737,7 +738,7 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
     });
   }
   memory.budgetCuts = 0;
-  if (memory.available) {
+  if (readMemory && memory.available) {
     const cut = await runBounded(writes, concurrency, () => !memory.available || clock.now() >= writeEnd || clock.remaining() < FINISH_RESERVE_MS / 2, (w) => w().then(() => undefined));
     if (cut.length + memory.budgetCuts > 0 && memory.available) deps.log('warn', STORE_WRITES_CUT, { writesNotMade: cut.length + memory.budgetCuts });
   }
