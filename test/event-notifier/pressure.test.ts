@@ -10,7 +10,9 @@ import {
 // a stalled SNS, on deliveries shaped exactly as CloudWatch Logs and EventBridge send them. Time is
 // a fake clock (jest's modern fake timers drive Date.now and every timeout), and the deadline is
 // the one Lambda's context would give (getRemainingTimeInMillis): the tests assert on what was
-// published and what was left, never on how long the machine took.
+// published and what was left, never on how long the machine took. (Jest's own per-test timeout is
+// raised: rendering thousands of messages under coverage on a shared machine takes real seconds.)
+jest.setTimeout(180_000);
 
 const FUNCTION_TIMEOUT_MS = 120_000;
 const MANAGEMENT = '111111111111';
