@@ -414,17 +414,19 @@ export class EventNotifier extends Construct {
     // Only AWS services (CloudWatch alarms, EventBridge) and this function may publish to a topic
     // this library created (AlarmTopic), not any principal of the account: a message in its name
     // could bury or fake an alert. A topic the user brings may have publishers of its own: untouched.
-    if (isLibraryTopic(props.topic)) props.topic.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'DenyPublishExceptAwsServicesAndTheEventNotifier',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['sns:Publish'],
-      resources: [props.topic.topicArn],
-      conditions: {
-        BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
-        ArnNotEquals: { 'aws:PrincipalArn': role.roleArn },
-      },
-    }));
+    if (isLibraryTopic(props.topic)) {
+      props.topic.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'DenyPublishExceptAwsServicesAndTheEventNotifier',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['sns:Publish'],
+        resources: [props.topic.topicArn],
+        conditions: {
+          BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+          ArnNotEquals: { 'aws:PrincipalArn': role.roleArn },
+        },
+      }));
+    }
     const action = new actions.SnsAction(props.topic);
     const alarm = (alarmId: string, description: string, metric: cloudwatch.IMetric): cloudwatch.Alarm =>
       failureAlarm(this, alarmId, description, metric, action);

@@ -524,7 +524,8 @@ describe('the handler\'s wiring under pressure', () => {
     const lambda = lambdaModule;
     expect([lambda.SNS_REQUEST_TIMEOUT_MS, lambda.SNS_MAX_ATTEMPTS]).toEqual([3000, 3]);
     expect(await lambda.sns.config.maxAttempts()).toBe(3);
-    const handlerConfig = await (lambda.sns.config.requestHandler as unknown as { configProvider: Promise<{ requestTimeout: number }> }).configProvider;
+    const requestHandler = lambda.sns.config.requestHandler as unknown as { configProvider: Promise<{ requestTimeout: number }> };
+    const handlerConfig = await requestHandler.configProvider;
     expect(handlerConfig.requestTimeout).toBe(3000);
   });
 

@@ -301,7 +301,7 @@ describe('RootUsageAlarm with eventNotifications', () => {
     });
   });
 
-    test('the cdk-nag acknowledgements are metadata on the library\'s own resources, each with a reason', () => {
+  test('the cdk-nag acknowledgements are metadata on the library\'s own resources, each with a reason', () => {
     const ids = (type: string) => Object.values(template.findResources(type))
       .flatMap((r: any) => (r.Metadata?.cdk_nag?.rules_to_suppress ?? []) as Array<{ id: string; reason: string }>);
     for (const type of ['AWS::Lambda::Function', 'AWS::SQS::Queue', 'AWS::IAM::ManagedPolicy', 'AWS::DynamoDB::Table']) {
@@ -534,7 +534,7 @@ describe('EventNotifier on its own', () => {
     })).toThrow(/eventNotifierOptions\.accountNames must be keyed by 12-digit account IDs/);
   });
 
-    test('a given key in the app encrypts the log group and the queue and gets the CloudWatch Logs statement', () => {
+  test('a given key in the app encrypts the log group and the queue and gets the CloudWatch Logs statement', () => {
     // GIVEN
     const stack = new Stack(new App(), 'Stack');
     const topic = new sns.Topic(stack, 'Topic');

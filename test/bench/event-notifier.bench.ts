@@ -36,7 +36,9 @@ const ASSET = path.join(ROOT, 'assets', 'event-notifier.lambda', 'index.js');
 const TABLE = 'RootUsageEventNotifierFunction-sessions';
 
 /** A fake of the three APIs the function calls, answering after the given latencies. */
-async function fakeAws(latency: { store: number; publish: number }): Promise<{ endpoint: string; counts: Record<string, number>; close(): Promise<void> }> {
+interface FakeAws { endpoint: string; counts: Record<string, number>; close(): Promise<void> }
+
+async function fakeAws(latency: { store: number; publish: number }): Promise<FakeAws> {
   const counts: Record<string, number> = {};
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -117,9 +119,19 @@ console.log = () => undefined; console.warn = () => undefined; console.error = (
 })();
 `;
 
-interface ChildReport { wall: number[]; cpu: number[]; result?: { published: number; events: number; held?: number }; error?: string; baseHeap: number; peakHeap: number; peakRss: number }
+interface ChildReport {
+  wall: number[];
+  cpu: number[];
+  result?: { published: number; events: number; held?: number };
+  error?: string;
+  baseHeap: number;
+  peakHeap: number;
+  peakRss: number;
+}
 
-async function runScenario(name: string, event: unknown, runs: number, latency = { store: STORE_LATENCY_MS, publish: PUBLISH_LATENCY_MS }): Promise<void> {
+const DEFAULT_LATENCY = { store: STORE_LATENCY_MS, publish: PUBLISH_LATENCY_MS };
+
+async function runScenario(name: string, event: unknown, runs: number, latency = DEFAULT_LATENCY): Promise<void> {
   const aws = await fakeAws(latency);
   const payload = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'event-notifier-bench-')), 'event.json');
   fs.writeFileSync(payload, JSON.stringify(event));
@@ -127,12 +139,22 @@ async function runScenario(name: string, event: unknown, runs: number, latency =
     const out = await new Promise<string>((resolve, reject) => {
       const child = spawn(process.execPath, ['--expose-gc', '-e', CHILD], {
         env: {
-          PATH: process.env.PATH, NODE_PATH: path.join(ROOT, 'node_modules'),
-          BENCH_ASSET: ASSET, BENCH_PAYLOAD: payload, BENCH_RUNS: String(runs),
-          AWS_ENDPOINT_URL: aws.endpoint, AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true',
-          AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'bench', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-          TOPIC_ARN: 'arn:aws:sns:us-east-1:999988887777:RootUsageAlarmTopic', ALARM_NAME: 'RootUsage-Alarm',
-          LOG_GROUP_NAME: 'aws-controltower/CloudTrailLogs', TABLE_NAME: TABLE,
+          PATH: process.env.PATH,
+          NODE_PATH: path.join(ROOT, 'node_modules'),
+          BENCH_ASSET: ASSET,
+          BENCH_PAYLOAD: payload,
+          BENCH_RUNS: String(runs),
+          AWS_ENDPOINT_URL: aws.endpoint,
+          AWS_REGION: 'us-east-1',
+          AWS_EC2_METADATA_DISABLED: 'true',
+          AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+          AWS_SECRET_ACCESS_KEY: 'bench',
+          AWS_CONFIG_FILE: '/nonexistent',
+          AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+          TOPIC_ARN: 'arn:aws:sns:us-east-1:999988887777:RootUsageAlarmTopic',
+          ALARM_NAME: 'RootUsage-Alarm',
+          LOG_GROUP_NAME: 'aws-controltower/CloudTrailLogs',
+          TABLE_NAME: TABLE,
         },
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'inherit'],
@@ -173,15 +195,24 @@ function keySessions(total: number, sessions: number): Array<Record<string, any>
 /** `n` successful root sign-ins in one account (each its own session; alarming: never held back). */
 function signIns(n: number): Array<Record<string, any>> {
   const base = record('root-console-login-success-no-mfa');
-  return Array.from({ length: n }, (_, i) => ({ ...base, eventID: `sign-in-${i}`, sourceIPAddress: `198.51.${Math.floor(i / 250)}.${i % 250}`,
-    eventTime: new Date(Date.parse('2026-11-27T10:00:00Z') + i * 50).toISOString().replace(/\.\d{3}Z$/, 'Z') }));
+  return Array.from({ length: n }, (_, i) => ({
+    ...base,
+    eventID: `sign-in-${i}`,
+    sourceIPAddress: `198.51.${Math.floor(i / 250)}.${i % 250}`,
+    eventTime: new Date(Date.parse('2026-11-27T10:00:00Z') + i * 50).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  }));
 }
 
 /** `n` denied AssumeRoot calls by one caller for 20 targets. */
 function deniedCalls(n: number): Array<Record<string, any>> {
   const base = record('assume-root-call-denied');
-  return Array.from({ length: n }, (_, i) => ({ ...base, awsRegion: 'us-east-1', eventID: `denied-${i}`, eventTime: '2026-11-27T12:00:30Z',
-    requestParameters: { ...base.requestParameters, targetPrincipal: String(222222222200 + (i % 20)) } }));
+  return Array.from({ length: n }, (_, i) => ({
+    ...base,
+    awsRegion: 'us-east-1',
+    eventID: `denied-${i}`,
+    eventTime: '2026-11-27T12:00:30Z',
+    requestParameters: { ...base.requestParameters, targetPrincipal: String(222222222200 + (i % 20)) },
+  }));
 }
 
 function assetSize(): void {
@@ -206,7 +237,8 @@ async function main(): Promise<void> {
   console.log(`node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`the bundled asset in a plain Node.js process per scenario; store calls answer after ${STORE_LATENCY_MS} ms, SNS Publish after `
     + `${PUBLISH_LATENCY_MS} ms, DescribeAccount after 20 ms (a local fake over HTTP); nothing remembered (an empty table)`);
-  const delivery = (records: Array<Record<string, any>>) => orgTrailDelivery(String(records[0].recipientAccountId ?? records[0].userIdentity.accountId), records[0].awsRegion, records);
+  const delivery = (records: Array<Record<string, any>>) =>
+    orgTrailDelivery(String(records[0].recipientAccountId ?? records[0].userIdentity.accountId), records[0].awsRegion, records);
   await runScenario('1,000 events of one console session', delivery(consoleSessionBurst(1000)), 10);
   await runScenario('100 sessions (root access keys), 1,000 events', delivery(keySessions(1000, 100)), 5);
   await runScenario('1,000 sessions (root access keys), 1,000 events', delivery(keySessions(1000, 1000)), 3);

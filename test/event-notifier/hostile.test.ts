@@ -218,7 +218,9 @@ test('publishing is bounded: never more than `concurrency` sessions at a time', 
   });
   // 20 accounts (the flood bound is per account and kind), one root access key session each
   const records = Array.from({ length: 20 }, (_, i) => ({
-    ...record('root-access-key-api-call'), eventID: `e-${i}`, recipientAccountId: String(555566667700 + i),
+    ...record('root-access-key-api-call'),
+    eventID: `e-${i}`,
+    recipientAccountId: String(555566667700 + i),
     userIdentity: { ...record('root-access-key-api-call').userIdentity, accountId: String(555566667700 + i), accessKeyId: `AKIAEXAMPLE${String(i).padStart(9, '0')}` },
   }));
   const result = await notify(subscriptionEvent(records), deps);

@@ -165,7 +165,7 @@ describe('sessions bounded by their real life; links forward in time only', () =
     const action = record('root-console-session-action');
     const before = { ...action, eventID: 'issued-before', userIdentity: { ...action.userIdentity, sessionContext: { ...action.userIdentity.sessionContext, attributes: { ...action.userIdentity.sessionContext.attributes, creationDate: '2026-11-27T10:02:40Z' } } } };
     await notify(eventBridgeEvent(before), deps);
-    const after = { ...action, eventID: 'issued-at' };
+    const after: Record<string, any> = { ...action, eventID: 'issued-at' };
     await notify(eventBridgeEvent({ ...after, userIdentity: { ...after.userIdentity, accessKeyId: 'ASIAQNOTTHESAMEKEY1' } }), deps);
     expect(sent.map((m) => m.subject)).toEqual([
       'Root sign-in without MFA: 111122223333 (self-named Sandbox - expected root tes...) from 203.0.113.7',
@@ -178,13 +178,36 @@ describe('sessions bounded by their real life; links forward in time only', () =
 describe('secrets in request parameters', () => {
   test('every secret-key rule is needed: each has a key only it catches', () => {
     const samples: Record<string, string> = {
-      'secret': 'clientSecret', 'passw(or)?d': 'masterUserPassword', 'passphrase': 'passphrase', 'pwd$': 'dbPwd',
-      'sessiontoken': 'sessionToken', 'securitytoken': 'securityToken', 'accesstoken': 'accessToken', 'refreshtoken': 'refreshToken',
-      'idtoken': 'idToken', 'authtoken': 'authToken', 'githubtoken': 'githubToken', 'bearertoken': 'bearerToken',
-      '^token$': 'token', 'tokencode$': 'tokenCode', 'apikey': 'apiKey', '^authorization$': 'Authorization', 'cookie': 'Cookie',
-      'privatekey': 'privateKey', 'samlresponse': 'SAMLResponse', 'samlassertion': 'samlAssertion', '^assertion$': 'assertion', '^otp$': 'otp',
-      'mfacode': 'mfaCode', 'authenticationcode': 'authenticationCode1', 'credentialsjson': 'credentialsJson', 'userdata': 'userData',
-      'connectionstring': 'connectionString', 'connstr$': 'connStr', '^(database|db|jdbc|mongo|redis)url$': 'databaseUrl', '^dsn$': 'dsn',
+      'secret': 'clientSecret',
+      'passw(or)?d': 'masterUserPassword',
+      'passphrase': 'passphrase',
+      'pwd$': 'dbPwd',
+      'sessiontoken': 'sessionToken',
+      'securitytoken': 'securityToken',
+      'accesstoken': 'accessToken',
+      'refreshtoken': 'refreshToken',
+      'idtoken': 'idToken',
+      'authtoken': 'authToken',
+      'githubtoken': 'githubToken',
+      'bearertoken': 'bearerToken',
+      '^token$': 'token',
+      'tokencode$': 'tokenCode',
+      'apikey': 'apiKey',
+      '^authorization$': 'Authorization',
+      'cookie': 'Cookie',
+      'privatekey': 'privateKey',
+      'samlresponse': 'SAMLResponse',
+      'samlassertion': 'samlAssertion',
+      '^assertion$': 'assertion',
+      '^otp$': 'otp',
+      'mfacode': 'mfaCode',
+      'authenticationcode': 'authenticationCode1',
+      'credentialsjson': 'credentialsJson',
+      'userdata': 'userData',
+      'connectionstring': 'connectionString',
+      'connstr$': 'connStr',
+      '^(database|db|jdbc|mongo|redis)url$': 'databaseUrl',
+      '^dsn$': 'dsn',
     };
     expect(SECRET_KEY_RULES.map((r) => r.source)).toEqual(Object.keys(samples));
     for (const [i, rule] of SECRET_KEY_RULES.entries()) {
@@ -203,8 +226,13 @@ describe('secrets in request parameters', () => {
         environment: { variables: { GITHUB_TOKEN: 'ghp_x', LOG_LEVEL: 'debug' } },
         parameters: [{ Name: 'DB_PASSWORD', Value: 'hunter2' }, { Name: 'REGION', Value: 'eu-west-1' }],
         options: [{ key: 'api-key', value: 'k-123' }, { ParameterKey: 'GithubToken', ParameterValue: 'ghp_y' }],
-        apiKey: 'k-456', githubToken: 'ghp_z', headers: { Authorization: 'Bearer abc' }, userData: 'IyEvYmluL2Jhc2g=',
-        connectionString: 'Server=db;Password=p4ss;', url: 'postgres://admin:s3cret@db.example:5432/app', note: 'Password=inline-secret; other',
+        apiKey: 'k-456',
+        githubToken: 'ghp_z',
+        headers: { Authorization: 'Bearer abc' },
+        userData: 'IyEvYmluL2Jhc2g=',
+        connectionString: 'Server=db;Password=p4ss;',
+        url: 'postgres://admin:s3cret@db.example:5432/app',
+        note: 'Password=inline-secret; other',
         sessionToken: 'IQoJb3JpZ2lu',
       },
     };

@@ -102,7 +102,7 @@ describe('floods of denied AssumeRoot calls', () => {
   test('200 denied calls for 20 targets and a real sign-in in one delivery: at most a few messages, the sign-in first', async () => {
     // GIVEN one delivery of the management account's us-east-1 stream: a real root sign-in among 200 denied calls
     const { sent, deps } = setup();
-    const records = deniedCalls(200, 20).map((r) => ({ ...r, awsRegion: 'us-east-1', eventTime: '2026-11-27T12:01:00Z' }));
+    const records: Array<Record<string, any>> = deniedCalls(200, 20).map((r) => ({ ...r, awsRegion: 'us-east-1', eventTime: '2026-11-27T12:01:00Z' }));
     records.splice(137, 0, managementSignIn());
     // WHEN
     const { value, error } = await settle(notify(orgTrailDelivery(MANAGEMENT, 'us-east-1', records), deps));
@@ -295,7 +295,11 @@ describe('the bounds as they ship (defaults, not values a test passes in)', () =
   test('the publish timeout and the reserve before the deadline', async () => {
     expect([PUBLISH_TIMEOUT_MS, FINISH_RESERVE_MS]).toEqual([10_000, 5000]);
     const attempts: number[] = [];
-    const { deps, start } = setup({ store: undefined, publish: () => { attempts.push(Date.now() - start); return new Promise<void>(() => undefined); } });
+    const stall = () => {
+      attempts.push(Date.now() - start);
+      return new Promise<void>(() => undefined);
+    };
+    const { deps, start } = setup({ store: undefined, publish: stall });
     const { error } = await settle(notify(subscriptionEvent(signIns(200)), deps));
     expect(error?.message).toMatch(/^200 of 200 notification\(s\) could not be published/);
     // 8 at a time, each abandoned after 10 s; none started within 5 s of the deadline

@@ -1,8 +1,8 @@
+import * as http from 'http';
+import { AddressInfo } from 'net';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, ScanCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import * as http from 'http';
-import { AddressInfo } from 'net';
 import { eventBridgeEvent, LOG_GROUP, orgTrailDelivery, record, subscriptionEvent } from './payload';
 import { MOTO_CLIENT, MotoServer, startMotoServer } from '../moto-server';
 

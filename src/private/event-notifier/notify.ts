@@ -5,7 +5,8 @@ import { decodeEventBridgeEvent, decodeSubscriptionEvent, isEventBridgeEvent } f
 import { classifyDraft, CONSOLE_SESSION_WINDOW_SECONDS, EventGroup, isAssumeRootSession, SessionDraft, sessionDrafts, sessionLifeSeconds } from './group';
 import { AccountName, Continuation, DEFAULT_LIMITS, HeldSummary, RenderLimits, renderFallback, RenderedMessage, renderSummary, renderWithinLimit } from './render';
 import {
-  LinkRef, MAX_MESSAGES_PER_WINDOW, MAX_REMEMBERED_EVENTS, RATE_WINDOW_SECONDS, RateCount, RateRef, ReportedVia, SessionLink, SessionMemory, SessionRef,
+  LinkRef, MAX_MESSAGES_PER_WINDOW, MAX_REMEMBERED_EVENTS, RATE_WINDOW_SECONDS, RateCount, RateRef, ReportedVia, SessionLink, SessionMemory,
+  SessionRef,
   SessionStore, STORE_BATCH_SIZE, STORE_READ_BUDGET_MS, STORE_TIMEOUT_MS, STORE_WRITE_BUDGET_MS, storeRefKey, withTimeout,
 } from './session-store';
 import { WatchedConfig } from './tamper';
@@ -528,7 +529,8 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
     for (const d of todo) {
       const l = consoleLinkRef(d);
       const target = l ? linkedSignIn(d, links.get(storeRefKey(l))) : undefined;
-      if (target && !sessions.has(storeRefKey({ accountId: d.accountId, sessionKey: target }))) signIns.push({ accountId: d.accountId, sessionKey: target });
+      const ref = target ? { accountId: d.accountId, sessionKey: target } : undefined;
+      if (ref && !sessions.has(storeRefKey(ref))) signIns.push(ref);
     }
     const unreadSignIns = await runBounded(chunks(signIns, STORE_BATCH_SIZE).map((c) => ({ sessions: c, links: [], rates: [] })), concurrency,
       () => !memory.available || clock.now() >= readEnd, readBatch);
@@ -638,8 +640,16 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
         // The first summary of this window: one message.
         jobs.push({
           summary: {
-            accountId, kind, groups: held.map((p) => p.group), heldBefore: cur.held, carried: sent.length === 0 ? carried : 0,
-            windowStart: window, windowSeconds: RATE_WINDOW_SECONDS, bound: MAX_MESSAGES_PER_WINDOW, rate: ref, ids,
+            accountId,
+            kind,
+            groups: held.map((p) => p.group),
+            heldBefore: cur.held,
+            carried: sent.length === 0 ? carried : 0,
+            windowStart: window,
+            windowSeconds: RATE_WINDOW_SECONDS,
+            bound: MAX_MESSAGES_PER_WINDOW,
+            rate: ref,
+            ids,
           },
           priority: priorityOf(kind) + 0.5,
         });
@@ -671,7 +681,9 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
       const timeout = Math.min(deps.publishTimeoutMs ?? PUBLISH_TIMEOUT_MS, clock.remaining() - FINISH_RESERVE_MS);
       if (job.summary) {
         const s = job.summary;
-        const rendered = renderSummary(s, { accountName: resolved.get(s.accountId), region: deps.region, logGroupName: decoded.logGroup, alarmName: deps.alarmName });
+        const rendered = renderSummary(s, {
+          accountName: resolved.get(s.accountId), region: deps.region, logGroupName: decoded.logGroup, alarmName: deps.alarmName,
+        });
         await withTimeout(deps.publish({ TopicArn: deps.topicArn, Subject: rendered.subject, Message: rendered.message, MessageStructure: 'json' }), timeout, 'sns:Publish');
         deps.log('info', 'published a flood summary', { accountId: s.accountId, kind: s.kind, held: s.groups.length, subject: rendered.subject });
         addRate(s.rate, { held: s.groups.length, reported: s.groups.length });
@@ -739,7 +751,8 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
   }
   memory.budgetCuts = 0;
   if (readMemory && memory.available) {
-    const cut = await runBounded(writes, concurrency, () => !memory.available || clock.now() >= writeEnd || clock.remaining() < FINISH_RESERVE_MS / 2, (w) => w().then(() => undefined));
+    const stopWriting = () => !memory.available || clock.now() >= writeEnd || clock.remaining() < FINISH_RESERVE_MS / 2;
+    const cut = await runBounded(writes, concurrency, stopWriting, (w) => w().then(() => undefined));
     if (cut.length + memory.budgetCuts > 0 && memory.available) deps.log('warn', STORE_WRITES_CUT, { writesNotMade: cut.length + memory.budgetCuts });
   }
 
@@ -774,8 +787,14 @@ function render(p: Planned, deps: NotifierDeps, names: ReadonlyMap<string, Accou
   const accountName = names.get(group.accountId);
   const callerAccountName = group.assumeRoot ? names.get(group.assumeRoot.callerAccountId) : undefined;
   const ctx = {
-    accountName, callerAccountName, region: deps.region, logGroupName, alarmName: deps.alarmName, threadId: p.threadId,
-    continuation: p.continuation, heldBefore: p.carried,
+    accountName,
+    callerAccountName,
+    region: deps.region,
+    logGroupName,
+    alarmName: deps.alarmName,
+    threadId: p.threadId,
+    continuation: p.continuation,
+    heldBefore: p.carried,
   };
   try {
     return renderWithinLimit(group, ctx, deps.limits ?? DEFAULT_LIMITS);

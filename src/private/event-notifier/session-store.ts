@@ -279,7 +279,9 @@ export class InMemorySessionStore implements SessionStore {
     const c = this.rates.get(storeRefKey(ref));
     const base = c && c.expiresAt > now ? c : { sent: 0, held: 0, reported: 0 };
     this.rates.set(storeRefKey(ref), {
-      sent: base.sent + add.sent, held: base.held + add.held, reported: base.reported + add.reported,
+      sent: base.sent + add.sent,
+      held: base.held + add.held,
+      reported: base.reported + add.reported,
       expiresAt: ref.window + 3 * RATE_WINDOW_SECONDS * 1000,
     });
   }
