@@ -9,6 +9,7 @@ import {
   createRotatedKey,
   denyInsecureTransportStatement,
   isAwsManagedSnsKey,
+  markLibraryTopic,
   markPreparedForCloudWatch,
 } from './private/cloudwatch-access';
 import { subscribeEmail } from './private/email-subscription';
@@ -110,6 +111,7 @@ export class AlarmTopic extends Construct {
     this.topic.addToResourcePolicy(cloudWatchPublishStatement(this, this.topic.topicArn));
     this.topic.addToResourcePolicy(denyInsecureTransportStatement(this.topic.topicArn));
     markPreparedForCloudWatch(this.topic);
+    markLibraryTopic(this.topic);
 
     for (const email of props.emailAddresses ?? []) {
       subscribeEmail(this.topic, email);

@@ -6,22 +6,48 @@
 // Node.js runtime provides.
 // The Lambda Node.js runtime provides AWS SDK v3: a dev dependency here (types, tests), never bundled.
 // eslint-disable-next-line import/no-extraneous-dependencies
-import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 // eslint-disable-next-line import/no-extraneous-dependencies
 import { DescribeAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 // eslint-disable-next-line import/no-extraneous-dependencies
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { CloudWatchLogsEvent, EventBridgeEvent } from 'aws-lambda';
+import type { CloudWatchLogsEvent, Context, EventBridgeEvent } from 'aws-lambda';
 import { envelopeSkipReason, skippedEventMetricLine } from './private/event-notifier/decode';
 import { DynamoDbSessionStore } from './private/event-notifier/dynamodb-store';
-import { BatchResult, notify } from './private/event-notifier/notify';
+import { AccountNameCache, BatchResult, notify } from './private/event-notifier/notify';
 
 // The SDK's standard configuration (region, credentials, AWS_ENDPOINT_URL...): nothing is
 // hard-coded. Created once per execution environment.
-const sns = new SNSClient({});
-const organizations = new OrganizationsClient({});
-// Every store call is bounded by the core (STORE_TIMEOUT_MS): one retry at most inside it.
-const dynamodb = new DynamoDBClient({ maxAttempts: 2 });
+// Each request gives up after SNS_REQUEST_TIMEOUT_MS, and is tried at most SNS_MAX_ATTEMPTS
+// times: a stalled SNS cannot hold the delivery (the core also bounds each publish, PUBLISH_TIMEOUT_MS).
+export const SNS_REQUEST_TIMEOUT_MS = 3000;
+export const SNS_MAX_ATTEMPTS = 3;
+export const sns = new SNSClient({
+  maxAttempts: SNS_MAX_ATTEMPTS,
+  requestHandler: { requestTimeout: SNS_REQUEST_TIMEOUT_MS, connectionTimeout: 1000 },
+});
+const organizations = new OrganizationsClient({ maxAttempts: 2, requestHandler: { requestTimeout: 1500, connectionTimeout: 1000 } });
+// Every store call is bounded by the core (STORE_TIMEOUT_MS, and the invocation's budgets): one retry at most inside it.
+const dynamodb = new DynamoDBClient({ maxAttempts: 2, requestHandler: { requestTimeout: 1500, connectionTimeout: 1000 } });
+// Account names looked up, kept across the invocations of this execution environment (each for ACCOUNT_NAME_CACHE_MS).
+export const accountNameCache = new AccountNameCache();
+
+/** The platform team's account names (ACCOUNT_NAMES, a JSON object of 12-digit IDs to names); malformed entries are ignored. */
+export function platformAccountNames(json: string | undefined): Map<string, string> {
+  const names = new Map<string, string>();
+  if (!json) return names;
+  try {
+    const parsed: unknown = JSON.parse(json);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+      for (const [id, name] of Object.entries(parsed as Record<string, unknown>)) {
+        if (/^\d{12}$/.test(id) && typeof name === 'string' && name !== '') names.set(id, name);
+      }
+    }
+  } catch {
+    log('warn', 'ACCOUNT_NAMES is not a JSON object: ignored');
+  }
+  return names;
+}
 
 function log(level: 'info' | 'warn' | 'error', message: string, details?: Record<string, unknown>): void {
   const line = JSON.stringify({ level, message, ...details });
@@ -35,9 +61,10 @@ function log(level: 'info' | 'warn' | 'error', message: string, details?: Record
  * TABLE_NAME, else AWS_LAMBDA_FUNCTION_NAME + SESSION_TABLE_SUFFIX (without either, no memory);
  * ALARM_NAME; the watched resources for tamper calls: WATCH_ACCOUNT, WATCH_STACK_NAME, WATCH_STACK_ID,
  * WATCH_TOPIC_ARNS and WATCH_KEY_ARNS (comma-separated), WATCH_TRAIL_NAME ('' = any trail);
- * AWS_REGION from the runtime.
+ * ACCOUNT_NAMES (the platform team's names, JSON); AWS_REGION from the runtime. The deadline is
+ * the context's getRemainingTimeInMillis.
  */
-export async function handler(event: CloudWatchLogsEvent | EventBridgeEvent<string, unknown>): Promise<BatchResult> {
+export async function handler(event: CloudWatchLogsEvent | EventBridgeEvent<string, unknown>, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<BatchResult> {
   const topicArn = process.env.TOPIC_ARN;
   if (!topicArn) {
     throw new Error('TOPIC_ARN is not set: the event notifier does not know where to publish');
@@ -85,7 +112,11 @@ export async function handler(event: CloudWatchLogsEvent | EventBridgeEvent<stri
     } : undefined,
     alarmName: process.env.ALARM_NAME ?? '',
     region: process.env.AWS_REGION ?? '',
+    accountNames: platformAccountNames(process.env.ACCOUNT_NAMES),
+    accountNameCache,
+    remainingTimeMs: context?.getRemainingTimeInMillis ? () => context.getRemainingTimeInMillis() : undefined,
     store: tableName ? new DynamoDbSessionStore(tableName, {
+      batchGetItem: (input) => dynamodb.send(new BatchGetItemCommand(input)),
       getItem: (input) => dynamodb.send(new GetItemCommand(input)),
       updateItem: (input) => dynamodb.send(new UpdateItemCommand(input)),
     }) : undefined,

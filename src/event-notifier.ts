@@ -12,7 +12,7 @@ import { Construct, IConstruct } from 'constructs';
 import { EventNotifierFunction } from './event-notifier-function';
 import { addActionsToEveryAlarm } from './private/alarm-actions';
 import {
-  createRotatedKey, isAwsManagedSnsKey, prepareTopicForCloudWatch,
+  createRotatedKey, isAwsManagedSnsKey, isLibraryTopic, prepareTopicForCloudWatch,
 } from './private/cloudwatch-access';
 import { SESSION_TABLE_SUFFIX } from './private/event-notifier/session-store';
 import { validateEventNotifierOptions } from './private/event-notifier-options';
@@ -52,6 +52,17 @@ export interface EventNotifierOptions {
    * @default lambda.Tracing.DISABLED
    */
   readonly tracing?: lambda.Tracing;
+
+  /**
+   * Account names chosen by the platform team, by 12-digit account ID: the messages show these
+   * names as they are. Any other account is named by its own Organizations name, which every
+   * member account may set for itself (`account:PutAccountName`), so the messages mark it
+   * "self-named" (subject, chat) or "name set by the account itself" (email body). Names of printable ASCII, at most 50
+   * characters; all of them together at most 2,500 characters of JSON (they travel in the function's environment).
+   *
+   * @default - no platform names: every name is the account's own, marked as such
+   */
+  readonly accountNames?: { [accountId: string]: string };
 }
 
 /**
@@ -172,6 +183,13 @@ export class EventNotifier extends Construct {
   /** The alarm on the function's throttles. */
   public readonly throttlesAlarm: cloudwatch.Alarm;
 
+  /**
+   * The alarm on the subscription filter's delivery errors (CloudWatch Logs' `DeliveryErrors`):
+   * CloudWatch Logs could not invoke the function (throttled, refused, deleted), so the events it
+   * carried never reached it.
+   */
+  public readonly subscriptionDeliveryErrorsAlarm: cloudwatch.Alarm;
+
   /** The table that remembers root sessions (24 hours after their latest event). */
   public readonly sessionTable: dynamodb.ITable;
 
@@ -205,6 +223,13 @@ export class EventNotifier extends Construct {
         'must not be the AWS managed key alias/aws/sns: its key policy cannot let CloudWatch alarms publish, so the failure alarms would be silent',
       );
     }
+    if (topicUsesAwsManagedKey(props.topic)) {
+      validate.fail(
+        'topic',
+        'must not be encrypted with the AWS managed key alias/aws/sns: its key policy cannot let CloudWatch alarms publish, ' +
+        'so the failure alarms would be silent. Encrypt the topic with a customer managed key (AlarmTopic does)',
+      );
+    }
     const memorySize = props.memorySize ?? 256;
     validateEventNotifierOptions(validate, props);
     const tracing = props.tracing ?? lambda.Tracing.DISABLED;
@@ -233,6 +258,8 @@ export class EventNotifier extends Construct {
         WATCH_TOPIC_ARNS: props.topic.topicArn,
         ...(props.topicEncryptionKey ? { WATCH_KEY_ARNS: props.topicEncryptionKey.keyArn } : {}),
         ...(props.trailName !== undefined ? { WATCH_TRAIL_NAME: props.trailName } : {}),
+        ...(props.accountNames !== undefined && Object.keys(props.accountNames).length > 0
+          ? { ACCOUNT_NAMES: Stack.of(this).toJsonString(props.accountNames) } : {}),
       },
     });
     this.function = fn;
@@ -322,7 +349,7 @@ export class EventNotifier extends Construct {
         keyStatement,
         new iam.PolicyStatement({
           sid: 'RememberSessions',
-          actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+          actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
           resources: [sessionTable.tableArn],
         }),
         new iam.PolicyStatement({
@@ -384,6 +411,22 @@ export class EventNotifier extends Construct {
 
     // It must not fail silently: every alarm notifies the same topic, and again when it clears.
     this.prepareTopic(props.topic);
+    // Only AWS services (CloudWatch alarms, EventBridge) and this function may publish to a topic
+    // this library created (AlarmTopic), not any principal of the account: a message in its name
+    // could bury or fake an alert. A topic the user brings may have publishers of its own: untouched.
+    if (isLibraryTopic(props.topic)) {
+      props.topic.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'DenyPublishExceptAwsServicesAndTheEventNotifier',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['sns:Publish'],
+        resources: [props.topic.topicArn],
+        conditions: {
+          BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+          ArnNotEquals: { 'aws:PrincipalArn': role.roleArn },
+        },
+      }));
+    }
     const action = new actions.SnsAction(props.topic);
     const alarm = (alarmId: string, description: string, metric: cloudwatch.IMetric): cloudwatch.Alarm =>
       failureAlarm(this, alarmId, description, metric, action);
@@ -415,6 +458,21 @@ export class EventNotifier extends Construct {
       'The root-usage event notifier function was throttled (the account or region reached its Lambda concurrency): ' +
       'Lambda retries throttled asynchronous invocations for up to 6 hours, so event details may arrive late.',
       fn.metricThrottles(sum5));
+    this.subscriptionDeliveryErrorsAlarm = alarm('SubscriptionDeliveryErrorsAlarm',
+      'CloudWatch Logs could not deliver root-usage events to the event notifier function (the subscription filter\'s ' +
+      'DeliveryErrors): those events were not reported one by one; the root-usage alarm still counted them. Check the ' +
+      'function (throttles, its resource policy) and look the events up in CloudTrail.',
+      new cloudwatch.Metric({
+        namespace: 'AWS/Logs',
+        metricName: 'DeliveryErrors',
+        dimensionsMap: {
+          LogGroupName: props.logGroup.logGroupName,
+          DestinationType: 'Lambda',
+          // The filter's Ref is its name (aws-cdk-lib's CfnSubscriptionFilter.subscriptionFilterRef reads it so).
+          FilterName: (this.subscriptionFilter.node.defaultChild as logs.CfnSubscriptionFilter).ref,
+        },
+        ...sum5,
+      }));
 
     this.acknowledgeScannerFindings(fn, failureQueue, policy, sessionTable, tracing, keyStatement);
   }
@@ -498,6 +556,21 @@ export class EventNotifier extends Construct {
       appliesTo: ['Action::kms:GenerateDataKey*', 'Resource::*', ...wildcardKeys],
     }]);
   }
+}
+
+/**
+ * Whether the topic, as far as this app can see (a Topic defined here: its `masterKey`, or its
+ * CfnTopic's KmsMasterKeyId), is encrypted with the AWS managed key alias/aws/sns.
+ */
+function topicUsesAwsManagedKey(topic: sns.ITopic): boolean {
+  const key = (topic as { masterKey?: unknown }).masterKey;
+  if (key !== undefined && isAwsManagedSnsKey(key)) return true;
+  const cfn = topic.node.defaultChild;
+  if (cfn instanceof sns.CfnTopic) {
+    const id = cfn.kmsMasterKeyId;
+    return typeof id === 'string' && !Token.isUnresolved(id) && /(^|[:/])alias\/aws\/sns$/.test(id);
+  }
+  return false;
 }
 
 /** The function may use the topic's key (when known), or any key through SNS in this region. */

@@ -124,9 +124,9 @@ describe('addAlarmAction', () => {
     const paging = new AlarmTopic(stack, 'Paging');
     // WHEN
     rootUsage.addAlarmAction(new actions.SnsAction(paging.topic));
-    // THEN: the alarm, the log group's delivery watchdog and tamper alarm, and the notifier's five failure alarms
+    // THEN: the alarm, the log group's delivery watchdog and tamper alarm, and the notifier's six failure alarms
     const all = alarmActions(stack);
-    expect(Object.keys(all)).toHaveLength(8);
+    expect(Object.keys(all)).toHaveLength(9);
     for (const [id, alarmActionList] of Object.entries(all)) {
       expect({ id, count: alarmActionList.length }).toEqual({ id, count: 2 });
       expect(alarmActionList).toContainEqual({ Ref: stack.resolve(paging.topic.topicArn).Ref });
@@ -150,9 +150,9 @@ describe('addAlarmAction', () => {
     cis.addAlarmAction(new actions.SnsAction(paging.topic));
     if (both) realTime.addAlarmAction(new actions.SnsAction(paging.topic));
 
-    // THEN: 14 controls, the watchdog and the tamper alarm, and 5 notifier alarms; the real-time path's 4 when called on it, once each
+    // THEN: 14 controls, the watchdog and the tamper alarm, and 6 notifier alarms; the real-time path's 4 when called on it, once each
     const all = alarmActions(stack);
-    expect(Object.keys(all)).toHaveLength(25);
+    expect(Object.keys(all)).toHaveLength(26);
     for (const [id, list] of Object.entries(all)) {
       const expected = id.startsWith('RealTime') && !both ? 0 : 1;
       expect({ id, paged: list.filter((a) => JSON.stringify(a) === pagingRef).length }).toEqual({ id, paged: expected });

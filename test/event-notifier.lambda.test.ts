@@ -1,10 +1,12 @@
 import { gzipSync } from 'zlib';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { PublishCommand, PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { consoleSessionBurst, controlMessage, dataMessage, encode, LOG_GROUP, record, subscriptionEvent } from './event-notifier/payload';
-import { handler } from '../src/event-notifier.lambda';
+import * as lambdaModule from '../src/event-notifier.lambda';
+import { accountNameCache, handler } from '../src/event-notifier.lambda';
 
 // The event notifier's handler, end to end on real subscription payloads (gzip + base64 of
 // awslogs.data, built from CloudTrail records) with the AWS SDK v3 clients mocked.
@@ -24,6 +26,8 @@ let info: jest.SpyInstance;
 let error: jest.SpyInstance;
 
 beforeEach(() => {
+  // The names are cached across invocations (module level, as in Lambda): each test starts without them.
+  accountNameCache.clear();
   sns.reset();
   organizations.reset();
   sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
@@ -88,14 +92,14 @@ describe('one publish per root use, with the exact PublishCommand input', () => 
     const p = only();
     expect(p.input).toEqual({
       TopicArn: TOPIC_ARN,
-      Subject: 'Root sign-in without MFA: 111122223333 (Payments-Prod) from 203.0.113.7',
+      Subject: 'Root sign-in without MFA: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
       MessageStructure: 'json',
       Message: expect.any(String),
     });
     expect(lines(p.email).slice(0, 8)).toEqual([
-      'Root sign-in without MFA in AWS account 111122223333 (Payments-Prod)',
+      'Root sign-in without MFA in AWS account 111122223333 (name set by the account itself: "Payments-Prod")',
       '',
-      'Account:     111122223333 (Payments-Prod)',
+      'Account:     111122223333 (name set by the account itself: "Payments-Prod")',
       'What:        Console sign-in succeeded, without MFA',
       'Events:      1 in this delivery',
       'First event: 2026-11-27T10:02:41Z',
@@ -121,9 +125,9 @@ describe('one publish per root use, with the exact PublishCommand input', () => 
       id: '111122223333-8f0e6a52-1c43-4d0b-a9a1-6f3c2d1e0b9a',
       content: {
         textType: 'client-markdown',
-        title: ':rotating_light: Root sign-in without MFA: 111122223333 Payments-Prod',
+        title: ':rotating_light: Root sign-in without MFA: 111122223333 self-named Payments-Prod',
         description: [
-          '*Account:* 111122223333 Payments-Prod',
+          '*Account:* 111122223333 self-named Payments-Prod',
           '*Events:* 1 in this delivery',
           '• `2026-11-27T10:02:41Z` `ConsoleLogin` `signin.amazonaws.com` in `us-east-1` from `203.0.113.7`: Console sign-in succeeded, without MFA',
         ].join('\n'),
@@ -138,7 +142,7 @@ describe('one publish per root use, with the exact PublishCommand input', () => 
       metadata: {
         // One thread per session: the sign-in's session key and first event time, hashed.
         threadId: expect.stringMatching(/^root-usage-111122223333-[0-9a-f]{24}$/),
-        summary: 'Root sign-in without MFA: 111122223333 Payments-Prod',
+        summary: 'Root sign-in without MFA: 111122223333 self-named Payments-Prod',
         eventType: 'RootUsage',
       },
     });
@@ -147,14 +151,14 @@ describe('one publish per root use, with the exact PublishCommand input', () => 
   test('console sign-in with MFA', async () => {
     await handler(subscriptionEvent([record('root-console-login-success-mfa')]));
     const p = only();
-    expect(p.input.Subject).toBe('Root sign-in with MFA: 111122223333 (Payments-Prod) from 203.0.113.7');
+    expect(p.input.Subject).toBe('Root sign-in with MFA: 111122223333 (self-named Payments-Prod) from 203.0.113.7');
     expect(lines(p.email)).toContain('What:        Console sign-in succeeded, with MFA');
   });
 
   test('console sign-in failure, without MFA (AWS documentation example)', async () => {
     await handler(subscriptionEvent([record('root-console-login-failure')]));
     const p = only();
-    expect(p.input.Subject).toBe('Failed root sign-in: 111122223333 (Payments-Prod) from 192.0.2.0');
+    expect(p.input.Subject).toBe('Failed root sign-in: 111122223333 (self-named Payments-Prod) from 192.0.2.0');
     expect(lines(p.email)).toEqual(expect.arrayContaining([
       'What:        Console sign-in failed (MFA used: No)',
       '   Error:       Failed authentication',
@@ -166,14 +170,14 @@ describe('one publish per root use, with the exact PublishCommand input', () => 
   test('console sign-in failure, with MFA', async () => {
     await handler(subscriptionEvent([record('root-console-login-failure-mfa')]));
     const p = only();
-    expect(p.input.Subject).toBe('Failed root sign-in: 111122223333 (Payments-Prod) from 198.51.100.23');
+    expect(p.input.Subject).toBe('Failed root sign-in: 111122223333 (self-named Payments-Prod) from 198.51.100.23');
     expect(lines(p.email)).toContain('What:        Console sign-in failed (MFA used: Yes)');
   });
 
   test('password recovery', async () => {
     await handler(subscriptionEvent([record('root-password-recovery-requested')]));
     const p = only();
-    expect(p.input.Subject).toBe('Root password recovery: 111122223333 (Payments-Prod) from 192.0.2.44');
+    expect(p.input.Subject).toBe('Root password recovery: 111122223333 (self-named Payments-Prod) from 192.0.2.44');
     expect(lines(p.email)).toEqual(expect.arrayContaining([
       'What:        Root password recovery requested',
       '1. PasswordRecoveryRequested (signin.amazonaws.com): Root password recovery requested',
@@ -199,7 +203,7 @@ describe('one publish per root use, with the exact PublishCommand input', () => 
     await handler(subscriptionEvent([record('assume-root-session-action-doc-example')]));
     const p = only();
     // AWS's example action record carries no assumedRoot flag: without the call, it is a root API call.
-    expect(p.input.Subject).toBe('Root API call: 222222222222 (Data-Lake) from 192.0.2.1');
+    expect(p.input.Subject).toBe('Root API call: 222222222222 (self-named Data-Lake) from 192.0.2.1');
     // With the flag (as DESIGN.md fact 10 describes the member-account records), it is a session action.
     sns.resetHistory();
     const flagged = record('assume-root-privileged-session-action');
@@ -215,12 +219,12 @@ describe('one publish per root use, with the exact PublishCommand input', () => 
   test('the AssumeRoot call itself', async () => {
     await handler(subscriptionEvent([record('assume-root-call-doc-example')]));
     const p = only();
-    expect(p.input.Subject).toBe('AssumeRoot call: 222222222222 (Data-Lake), task S3UnlockBucketPolicy');
+    expect(p.input.Subject).toBe('AssumeRoot call: 222222222222 (self-named Data-Lake), task S3UnlockBucketPolicy');
     expect(lines(p.email)).toEqual(expect.arrayContaining([
-      'AssumeRoot call in AWS account 222222222222 (Data-Lake)',
+      'AssumeRoot call in AWS account 222222222222 (name set by the account itself: "Data-Lake")',
       'What:        AssumeRoot call (centralized root access): a root session was opened',
       '   Opened by:    arn:aws:sts::111111111111:assumed-role/JohnDoe/JohnRole1',
-      '   From account: 111111111111 (Management)',
+      '   From account: 111111111111 (name set by the account itself: "Management")',
       '   Task policy:  arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy',
       '   Session key:  ASIAIOSFODNN7EXAMPLE',
       '   Caller:      arn:aws:sts::111111111111:assumed-role/JohnDoe/JohnRole1',
@@ -235,17 +239,17 @@ describe('one publish per root use, with the exact PublishCommand input', () => 
     await handler(event);
     // THEN
     const p = only();
-    expect(p.input.Subject).toBe('Root session (AssumeRoot): 222222222222 (Data-Lake), task S3UnlockBucketPolicy (2 events)');
+    expect(p.input.Subject).toBe('Root session (AssumeRoot): 222222222222 (self-named Data-...), task S3UnlockBucketPolicy (2 events)');
     const l = lines(p.email);
     expect(l).toEqual(expect.arrayContaining([
       'Events:      2 in this delivery',
       '   Opened by:    arn:aws:sts::111111111111:assumed-role/JohnDoe/JohnRole1',
-      '   From account: 111111111111 (Management)',
+      '   From account: 111111111111 (name set by the account itself: "Management")',
       '   Task policy:  arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy',
       '1. AssumeRoot (sts.amazonaws.com): AssumeRoot call (centralized root access): a root session was opened',
       '2. DeleteBucketPolicy (s3.amazonaws.com): Action in a centralized root access session (AssumeRoot)',
     ]));
-    expect(p.chat.content.description).toContain('*Opened by:* `arn:aws:sts::111111111111:assumed-role/JohnDoe/JohnRole1` in 111111111111 Management');
+    expect(p.chat.content.description).toContain('*Opened by:* `arn:aws:sts::111111111111:assumed-role/JohnDoe/JohnRole1` in 111111111111 self-named Management');
     expect(p.chat.content.description).toContain('*Task policy:* `arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy`');
     expect(organizations).toHaveReceivedCommandTimes(DescribeAccountCommand, 2);
   });
@@ -253,8 +257,10 @@ describe('one publish per root use, with the exact PublishCommand input', () => 
   test('a denied AssumeRoot call says "denied" and speaks of no session', async () => {
     await handler(subscriptionEvent([record('assume-root-call-denied')]));
     const p = only();
-    expect(p.input.Subject).toBe('AssumeRoot denied: 222222222222 (Data-Lake), task IAMDeleteRootUserCredentials');
+    // the caller first (its account, its principal), then the target; the task is an AWS root-task policy, but a denied group names none in its subject
+    expect(p.input.Subject).toBe('AssumeRoot denied: 1 call by 111111111111 user/mallory for 222222222222');
     expect(p.email).not.toMatch(/a root session was opened|Root session \(|Opened by/);
+    expect(lines(p.email)[0]).toBe('AssumeRoot denied: 1 denied call by arn:aws:iam::111111111111:user/mallory (account 111111111111 (name set by the account itself: "Management")) for 222222222222');
     expect(lines(p.email)).toEqual(expect.arrayContaining([
       'What:        AssumeRoot call (centralized root access) denied: no session was opened',
       expect.stringMatching(/^ {3}Error: {7}AccessDenied: User: arn:aws:iam::111111111111:user\/mallory is not authorized/),
@@ -271,7 +277,7 @@ describe('grouping and the bound', () => {
     // THEN
     expect(result).toEqual({ messageType: 'DATA_MESSAGE', events: 200, skipped: 0, published: 1, suppressed: 0 });
     const p = only();
-    expect(p.input.Subject).toBe('Root sign-in without MFA: 111122223333 (Payments-Prod) from 203.0.113.7 (200 events)');
+    expect(p.input.Subject).toBe('Root sign-in without MFA: 111122223333 (self-named Payments-Prod) from 203.0.113.7 (200 events)');
     const l = lines(p.email);
     expect(l).toContain('Events:      200 in this delivery (first 20 listed)');
     expect(l.filter((x) => /^\d+\. /.test(x))).toHaveLength(20);
@@ -284,7 +290,7 @@ describe('grouping and the bound', () => {
     expect(Buffer.byteLength(p.input.Message!, 'utf8')).toBeLessThan(256 * 1024);
   });
 
-  test('different sessions and accounts in one batch: one message each, in batch order', async () => {
+  test('different sessions and accounts in one batch: one message each, the most alarming first', async () => {
     await handler(subscriptionEvent([
       record('root-access-key-api-call'),
       record('root-console-login-success-mfa'),
@@ -292,9 +298,9 @@ describe('grouping and the bound', () => {
       { ...record('root-access-key-api-call'), eventID: 'second-call', eventName: 'AttachUserPolicy' },
     ]));
     expect(published().map((p) => p.input.Subject)).toEqual([
+      'AssumeRoot call: 222222222222 (self-named Data-Lake), task S3UnlockBucketPolicy',
+      'Root sign-in with MFA: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
       'Root API call: 555566667777 from 198.51.100.77 (2 events)',
-      'Root sign-in with MFA: 111122223333 (Payments-Prod) from 203.0.113.7',
-      'AssumeRoot call: 222222222222 (Data-Lake), task S3UnlockBucketPolicy',
     ]);
   });
 
@@ -305,7 +311,7 @@ describe('grouping and the bound', () => {
     await handler(subscriptionEvent([a, b]));
     expect(published().map((p) => p.input.Subject)).toEqual([
       'Root API call: 555566667777 from 198.51.100.77',
-      'Root API call: 111122223333 (Payments-Prod) from 198.51.100.77',
+      'Root API call: 111122223333 (self-named Payments-Prod) from 198.51.100.77',
     ]);
   });
 
@@ -314,8 +320,8 @@ describe('grouping and the bound', () => {
     action.userIdentity.sessionContext.attributes.creationDate = '2026-11-27T12:00:00Z';
     await handler(subscriptionEvent([record('root-console-login-success-no-mfa'), action]));
     expect(published().map((p) => p.input.Subject)).toEqual([
-      'Root sign-in without MFA: 111122223333 (Payments-Prod) from 203.0.113.7',
-      'Root API call: 111122223333 (Payments-Prod) from 203.0.113.7',
+      'Root sign-in without MFA: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
+      'Root API call: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
     ]);
   });
 });
@@ -334,7 +340,7 @@ describe('robustness: skip and log, never crash on input', () => {
     const result = await handler(event);
     // THEN
     expect(result).toEqual({ messageType: 'DATA_MESSAGE', events: 1, skipped: 3, published: 1, suppressed: 0 });
-    expect(only().input.Subject).toBe('Root sign-in without MFA: 111122223333 (Payments-Prod) from 203.0.113.7');
+    expect(only().input.Subject).toBe('Root sign-in without MFA: 111122223333 (self-named Payments-Prod) from 203.0.113.7');
     const skips = logLines(warn).filter((l) => l.message === 'skipped a log event that is not a CloudTrail record');
     expect(skips.map((s) => s.reason)).toEqual(['not-json', 'not-cloudtrail', 'not-an-object']);
     expect(skips[0]).toEqual(expect.objectContaining({ level: 'warn', logGroup: LOG_GROUP, logEventId: expect.any(String), length: expect.any(Number) }));
@@ -407,12 +413,12 @@ describe('account names: never a failure', () => {
     organizations.on(DescribeAccountCommand).resolves({ Account: { Id: '111122223333', Name: `Zürich\r\nBcc: x@example.com\t🚀 ${'Very long name '.repeat(10)}` } });
     await handler(subscriptionEvent([record('root-console-login-success-no-mfa')]));
     const p = only();
-    expect(p.input.Subject).toBe('Root sign-in without MFA: 111122223333 (Zurich Bcc: x@example.com ? Very long ...) from 203.0.113.7');
+    expect(p.input.Subject).toBe('Root sign-in without MFA: 111122223333 (self-named Zurich Bcc: x@example.com ?...) from 203.0.113.7');
     expect(p.input.Subject).toHaveLength(99);
     expect(p.input.Subject!.length).toBeLessThan(100);
     expect(p.input.Subject).toMatch(/^[\x20-\x7e]+$/);
     // The email shows the name on one line, control characters removed.
-    expect(lines(p.email)[0]).toMatch(/^Root sign-in without MFA in AWS account 111122223333 \(Zürich Bcc: x@example.com 🚀 Very long name/);
+    expect(lines(p.email)[0]).toMatch(/^Root sign-in without MFA in AWS account 111122223333 \(name set by the account itself: "Zürich Bcc: x@example.com 🚀 Very long name/);
   });
 });
 
@@ -462,11 +468,11 @@ describe('chat markdown cannot be hijacked by record values or account names', (
     const p = only();
     const chatText = JSON.stringify(p.chat);
     expect(chatText).not.toMatch(/[<>&]/);
-    expect(p.chat.content.description).toContain('*Account:* 111122223333 channel rm https evil example click co');
+    expect(p.chat.content.description).toContain('*Account:* 111122223333 self-named channel rm https evil example click co');
     // MFAUsed is read as Yes / No whatever its case, anything else is "unknown": never echoed.
     expect(p.chat.content.description).toContain('Console sign-in failed (MFA used: unknown)');
     // The email keeps the name as it is (plain text, one line).
-    expect(lines(p.email)).toContain('Account:     111122223333 (<!channel> `rm` <https://evil.example|click> & co)');
+    expect(lines(p.email)).toContain('Account:     111122223333 (name set by the account itself: "<!channel> `rm` <https://evil.example|click> & co")');
   });
 });
 
@@ -510,5 +516,41 @@ describe('size: the message stays well inside SNS\'s 256 KB', () => {
     const bullets = p.chat.content.description.split('\n').filter((x: string) => x.startsWith('• ')).length;
     expect(bullets).toBeLessThan(10);
     expect(p.chat.content.description).toMatch(new RegExp(`\n…and ${200 - bullets} more events$`));
+  });
+});
+
+describe('the handler\'s wiring under pressure', () => {
+  test('the SNS client gives up on a request after 3 s and tries at most 3 times: a stalled SNS cannot hold a delivery', async () => {
+    const lambda = lambdaModule;
+    expect([lambda.SNS_REQUEST_TIMEOUT_MS, lambda.SNS_MAX_ATTEMPTS]).toEqual([3000, 3]);
+    expect(await lambda.sns.config.maxAttempts()).toBe(3);
+    const requestHandler = lambda.sns.config.requestHandler as unknown as { configProvider: Promise<{ requestTimeout: number }> };
+    const handlerConfig = await requestHandler.configProvider;
+    expect(handlerConfig.requestTimeout).toBe(3000);
+  });
+
+  test('the deadline comes from the context: with too little time left, no session memory is read', async () => {
+    process.env.TABLE_NAME = 'RootUsageEventNotifierFunction-sessions';
+    try {
+      const dynamodb = mockClient(DynamoDBClient);
+      await handler(subscriptionEvent([record('root-console-login-success-no-mfa')]), { getRemainingTimeInMillis: () => 10_000 });
+      expect(dynamodb.calls()).toHaveLength(0);
+      expect(published()).toHaveLength(1);
+      expect(warn.mock.calls.map((c) => JSON.parse(c[0]).message)).toContain('too little time left: publishing without reading the session memory');
+      dynamodb.restore();
+    } finally {
+      delete process.env.TABLE_NAME;
+    }
+  });
+
+  test('ACCOUNT_NAMES: the platform team\'s names, shown as they are, never looked up', async () => {
+    process.env.ACCOUNT_NAMES = JSON.stringify({ 111122223333: 'Payments (platform)', bad: 'x' });
+    try {
+      await handler(subscriptionEvent([record('root-console-login-success-no-mfa')]));
+      expect(published()[0].input.Subject).toBe('Root sign-in without MFA: 111122223333 (Payments (platform)) from 203.0.113.7');
+      expect(organizations).toHaveReceivedCommandTimes(DescribeAccountCommand, 0);
+    } finally {
+      delete process.env.ACCOUNT_NAMES;
+    }
   });
 });

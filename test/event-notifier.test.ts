@@ -118,7 +118,7 @@ describe('RootUsageAlarm with eventNotifications', () => {
             Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['sns.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
           },
           // The session table: read and update items, nothing else (no Scan, no Query, no DeleteTable).
-          { Sid: 'RememberSessions', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: TABLE_ARN },
+          { Sid: 'RememberSessions', Effect: 'Allow', Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: TABLE_ARN },
           {
             Sid: 'UseTableKeyThroughDynamoDb',
             Effect: 'Allow',
@@ -210,8 +210,8 @@ describe('RootUsageAlarm with eventNotifications', () => {
   });
 
   test('alarms on errors, throttles, failed deliveries to the queue, arrivals in it and its depth notify the same topic, and again when they clear', () => {
-    // The root-usage alarm, the delivery watchdog, the tamper alarm and the notifier's five.
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    // The root-usage alarm, the delivery watchdog, the tamper alarm and the notifier's six.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
     const common = {
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       Threshold: 1,
@@ -252,6 +252,18 @@ describe('RootUsageAlarm with eventNotifications', () => {
         ...common, Namespace: 'AWS/Lambda', MetricName: metricName, Statistic: 'Sum', Dimensions: [{ Name: 'FunctionName', Value: FUNCTION }],
       });
     }
+    // CloudWatch Logs could not invoke the function: the subscription filter's delivery errors (its Ref is its name).
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ...common,
+      AlarmDescription: Match.stringLikeRegexp('^CloudWatch Logs could not deliver root-usage events to the event notifier function'),
+      Namespace: 'AWS/Logs',
+      MetricName: 'DeliveryErrors',
+      Statistic: 'Sum',
+      Dimensions: Match.arrayWith([
+        { Name: 'DestinationType', Value: 'Lambda' },
+        { Name: 'FilterName', Value: { Ref: Match.stringLikeRegexp('^RootUsageEventNotifierSubscriptionFilter') } },
+      ]),
+    });
   });
 
   test('the session table: on demand, TTL, encrypted with the notifier key, point-in-time recovery, named after the function, deleted with the stack', () => {
@@ -267,6 +279,25 @@ describe('RootUsageAlarm with eventNotifications', () => {
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       },
       DeletionPolicy: 'Delete',
+    });
+  });
+
+  test('only AWS services and the function may publish to the topic, not any principal of the account', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [TOPIC],
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Sid: 'DenyPublishExceptAwsServicesAndTheEventNotifier',
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 'sns:Publish',
+          Resource: TOPIC,
+          Condition: {
+            BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+            ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': [Match.stringLikeRegexp('^RootUsageEventNotifierServiceRole'), 'Arn'] } },
+          },
+        }]),
+      },
     });
   });
 
@@ -459,6 +490,48 @@ describe('EventNotifier on its own', () => {
     const alarm = new RootUsageAlarm(stack, 'RootUsage', { emailAddresses: [EMAIL] });
     new EventNotifier(stack, 'Notifier', { logGroup: alarm.logGroup, topic: alarm.topic, topicEncryptionKey: alarm.encryptionKey });
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('failure alarms notify a topic'))).toEqual([]);
+  });
+
+  test.each([
+    ['its masterKey', (stack: Stack) => new sns.Topic(stack, 'Topic', { masterKey: kms.Alias.fromAliasName(stack, 'Managed', 'alias/aws/sns') })],
+    ['its CfnTopic\'s KmsMasterKeyId', (stack: Stack) => {
+      const t = new sns.Topic(stack, 'Topic');
+      (t.node.defaultChild as sns.CfnTopic).kmsMasterKeyId = 'alias/aws/sns';
+      return t;
+    }],
+  ])('a topic encrypted with alias/aws/sns (seen through %s) is an error naming the prop', (_how, makeTopic) => {
+    const stack = new Stack(new App(), 'Stack');
+    const logGroup = logs.LogGroup.fromLogGroupName(stack, 'Trail', 'trail');
+    expect(() => new EventNotifier(stack, 'Notifier', { logGroup, topic: makeTopic(stack) }))
+      .toThrow(/EventNotifier at Stack\/Notifier: topic must not be encrypted with the AWS managed key alias\/aws\/sns/);
+  });
+
+  test('a topic with a key only known at deployment passes through', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const t = new sns.Topic(stack, 'Topic');
+    (t.node.defaultChild as sns.CfnTopic).kmsMasterKeyId = cdk.Lazy.string({ produce: () => 'alias/aws/sns' });
+    expect(() => new EventNotifier(stack, 'Notifier', { logGroup: logs.LogGroup.fromLogGroupName(stack, 'Trail', 'trail'), topic: t })).not.toThrow();
+  });
+
+  test('accountNames: the platform team\'s names reach the function as JSON; bad ones are errors naming the prop and the rule', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const logGroup = logs.LogGroup.fromLogGroupName(stack, 'Trail', 'trail');
+    new EventNotifier(stack, 'Notifier', { logGroup, topic: new sns.Topic(stack, 'Topic'), accountNames: { 111122223333: 'Payments sandbox' } });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { ACCOUNT_NAMES: '{"111122223333":"Payments sandbox"}' } },
+    });
+    const bad = (accountNames: Record<string, string>) => () => {
+      const s = new Stack(new App(), 'Stack');
+      new EventNotifier(s, 'Notifier', { logGroup: logs.LogGroup.fromLogGroupName(s, 'Trail', 'trail'), topic: new sns.Topic(s, 'Topic'), accountNames });
+    };
+    expect(bad({ prod: 'Prod' })).toThrow(/accountNames must be keyed by 12-digit account IDs \(got "prod"\)/);
+    expect(bad({ 111122223333: 'x'.repeat(51) })).toThrow(/accountNames must map each account to a name of 1 to 50 printable ASCII characters/);
+    expect(bad({ 111122223333: 'Zürich' })).toThrow(/accountNames must map each account to a name of 1 to 50 printable ASCII characters/);
+    expect(bad(Object.fromEntries(Array.from({ length: 60 }, (_, i) => [String(100000000000 + i), 'n'.repeat(40)]))))
+      .toThrow(/accountNames must be at most 2,500 characters as JSON/);
+    expect(() => new RootUsageAlarm(new Stack(new App(), 'S'), 'RootUsage', {
+      emailAddresses: [EMAIL], eventNotifications: true, eventNotifierOptions: { accountNames: { x: 'y' } },
+    })).toThrow(/eventNotifierOptions\.accountNames must be keyed by 12-digit account IDs/);
   });
 
   test('a given key in the app encrypts the log group and the queue and gets the CloudWatch Logs statement', () => {

@@ -121,6 +121,7 @@ const EXPECTED: Record<string, Record<string, string>> = {
     RootUsageEventNotifierFailureArrivalsAlarm9647F51E: 'AWS::CloudWatch::Alarm',
     RootUsageEventNotifierDestinationDeliveryFailuresAlarm448E8297: 'AWS::CloudWatch::Alarm',
     RootUsageEventNotifierThrottlesAlarmA1DE7142: 'AWS::CloudWatch::Alarm',
+    RootUsageEventNotifierSubscriptionDeliveryErrorsAlarm60C8215A: 'AWS::CloudWatch::Alarm',
   },
   'real-time-member': {
     // In every member account and region, through the stack set: a stack of its own, whose

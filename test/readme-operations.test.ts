@@ -91,7 +91,7 @@ describe('docs/costs.md', () => {
     const alarm = row('the root-usage alarm');
     const key = row('the topic\'s customer managed KMS key');
     const watchdog = row('watchdog and tamper alarm (on by default from this release)');
-    const notifier = sum(row('`eventNotifications`: the notifier\'s key'), row('`eventNotifications`: its five failure alarms'),
+    const notifier = sum(row('`eventNotifications`: the notifier\'s key'), row('`eventNotifications`: its six failure alarms'),
       row('`eventNotifications`: the session table'), row('`eventNotifications`: the function'));
     const cis = sum(row('the CIS set on the root-usage topic'), row('the CIS set: 13 custom metrics'));
     const realTime = sum(row('`RealTimeRootAlerts`: its four failure alarms'), row('`RealTimeRootAlerts`: stack set'),
@@ -112,7 +112,7 @@ describe('docs/costs.md', () => {
     const under = (part: string) => alarms.filter((a) => a.node.path.includes(`/${part}/`)).length;
 
     // THEN the parts' counts are the constructs'
-    expect(under('EventNotifier')).toBe(5);
+    expect(under('EventNotifier')).toBe(6);
     expect(under('Cis')).toBe(13);
     expect(under('RealTime')).toBe(4);
   });

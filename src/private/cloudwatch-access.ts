@@ -91,6 +91,19 @@ export function denyGrantsExceptForAwsServicesStatement(): iam.PolicyStatement {
  */
 const preparedTopics = new WeakSet<object>();
 
+/** Topics an `AlarmTopic` created: this library owns their policy (the event notifier restricts who may publish). */
+const libraryTopics = new WeakSet<object>();
+
+/** Records that an AlarmTopic created the topic. */
+export function markLibraryTopic(topic: object): void {
+  libraryTopics.add(topic);
+}
+
+/** Whether an AlarmTopic created the topic. */
+export function isLibraryTopic(topic: object): boolean {
+  return libraryTopics.has(topic);
+}
+
 /** Records that the topic is ready for CloudWatch alarms (see `preparedTopics`). */
 export function markPreparedForCloudWatch(topic: object): void {
   preparedTopics.add(topic);

@@ -9,7 +9,20 @@ import { PropValidator } from './validation';
  * props, or `eventNotifierOptions.<field>` of the constructs that pass them on).
  */
 export function validateEventNotifierOptions(validate: PropValidator, options: EventNotifierOptions, prefix = ''): void {
-  const { memorySize, tracing, logRetention } = options;
+  const { memorySize, tracing, logRetention, accountNames } = options;
+  if (accountNames !== undefined && !Token.isUnresolved(accountNames)) {
+    for (const [id, name] of Object.entries(accountNames)) {
+      if (!/^\d{12}$/.test(id)) validate.fail(`${prefix}accountNames`, `must be keyed by 12-digit account IDs (got "${id}")`);
+      if (Token.isUnresolved(name)) continue;
+      if (typeof name !== 'string' || name.length < 1 || name.length > 50 || !/^[\x20-\x7e]+$/.test(name)) {
+        validate.fail(`${prefix}accountNames`, `must map each account to a name of 1 to 50 printable ASCII characters (got ${JSON.stringify(name)} for ${id})`);
+      }
+    }
+    const size = JSON.stringify(accountNames).length;
+    if (size > 2500) {
+      validate.fail(`${prefix}accountNames`, `must be at most 2,500 characters as JSON: it travels in the function's environment, which Lambda limits to 4 KB (got ${size})`);
+    }
+  }
   if (memorySize !== undefined && !Token.isUnresolved(memorySize) && (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10240)) {
     validate.fail(`${prefix}memorySize`, `must be a whole number of MB from 128 to 10240 (got ${memorySize})`);
   }

@@ -61,7 +61,7 @@ test('root API calls say which credentials', () => {
 test('events from several addresses: the subject counts them', () => {
   const a = parse(record('root-access-key-api-call'));
   const b = parse({ ...record('root-access-key-api-call'), sourceIPAddress: '198.51.100.78', eventID: 'b' });
-  expect(renderSubject(groupEvents([a, b])[0], 'Name')).toBe('Root API call: 555566667777 (Name) from 2 addresses (2 events)');
+  expect(renderSubject(groupEvents([a, b])[0], { name: 'Name', setByAccount: true })).toBe('Root API call: 555566667777 (self-named Name) from 2 addresses (2 events)');
 });
 
 describe('kinds of their own for changes to the root user\'s credentials, ranked with the most alarming', () => {

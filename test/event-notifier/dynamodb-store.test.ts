@@ -13,10 +13,11 @@ test('the first message of a session: one UpdateItem that sets the first report 
     via: 'realtime',
     threadId: 'root-usage-111122223333-abc',
     events: [{ id: 'e1', name: 'ConsoleLogin', time: '2026-11-27T09:59:00Z' }],
+    firstEventAt: NOW - 60_000,
   });
   expect(input.Key).toEqual({ pk: { S: 'session#111122223333#key:ASIAEXAMPLE' } });
   expect(input.UpdateExpression).toBe('SET #first = if_not_exists(#first, :now), #via = if_not_exists(#via, :via), '
-    + '#thread = if_not_exists(#thread, :thread), #exp = :exp, #events = :events, #account = :account, #session = :session '
+    + '#thread = if_not_exists(#thread, :thread), #fe = if_not_exists(#fe, :fe), #exp = :exp, #events = :events, #account = :account, #session = :session '
     + 'ADD #count :n, #ids :ids');
   expect(input.ExpressionAttributeValues[':exp']).toEqual({ N: String(NOW / 1000 + SESSION_MEMORY_SECONDS) });
   expect(input.ExpressionAttributeValues[':ids']).toEqual({ SS: ['e1'] });
@@ -30,8 +31,9 @@ test('event IDs stop being added at the bound; the item stays small', () => {
     via: 'log',
     threadId: 't',
     events: Array.from({ length: MAX_REMEMBERED_IDS }, (_, i) => ({ id: `e${i}`, name: 'X', time: '' })),
+    firstEventAt: 0,
   });
-  const input = updateInput('t', { accountId: 'a', sessionKey: 'k', now: NOW, via: 'log', threadId: 't', events: [{ id: 'more', name: 'X', time: '' }], previous });
+  const input = updateInput('t', { accountId: 'a', sessionKey: 'k', now: NOW, via: 'log', threadId: 't', events: [{ id: 'more', name: 'X', time: '' }], previous, firstEventAt: 0 });
   expect(input.UpdateExpression).not.toContain('#ids');
   expect(JSON.parse((input.ExpressionAttributeValues[':events'] as { S: string }).S)).toHaveLength(20);
 });

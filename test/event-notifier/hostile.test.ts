@@ -1,4 +1,4 @@
-import { eventBridgeEvent, LOG_GROUP, orgTrailDelivery, record } from './payload';
+import { eventBridgeEvent, LOG_GROUP, orgTrailDelivery, record, subscriptionEvent } from './payload';
 import { notify, NotifierDeps } from '../../src/private/event-notifier/notify';
 import { REDACTED } from '../../src/private/event-notifier/redact';
 import { InMemorySessionStore } from '../../src/private/event-notifier/session-store';
@@ -109,9 +109,9 @@ describe.each(HOSTILE)('hostile value %j', (value) => {
 test('a renamed account with markdown: the subject and chat keep the ID and the letters, nothing else', async () => {
   const { sent, deps } = setup({ 111122223333: '[Payments](https://e.example) *PROD* @here' });
   await notify(orgTrailDelivery('111122223333', 'us-east-1', [record('root-console-login-success-no-mfa')]), deps);
-  expect(sent[0].chat.content.title).toBe(':rotating_light: Root sign-in without MFA: 111122223333 Payments https e example PROD here');
+  expect(sent[0].chat.content.title).toBe(':rotating_light: Root sign-in without MFA: 111122223333 self-named Payments https e example PROD here');
   // (email subject: plain text, the name shortened to fit 99 characters)
-  expect(sent[0].subject).toBe('Root sign-in without MFA: 111122223333 ([Payments](https://e.example) *PROD* @...) from 203.0.113.7');
+  expect(sent[0].subject).toBe('Root sign-in without MFA: 111122223333 (self-named [Payments](https://e.exampl...) from 203.0.113.7');
 });
 
 test('an account name with no ASCII letter: the ID alone in the subject', async () => {
@@ -120,7 +120,7 @@ test('an account name with no ASCII letter: the ID alone in the subject', async 
   expect(sent[0].subject).toBe('Root sign-in without MFA: 111122223333 from 203.0.113.7');
   const { sent: sent2, deps: deps2 } = setup({ 111122223333: 'Zürich 🚀' });
   await notify(orgTrailDelivery('111122223333', 'us-east-1', [record('root-console-login-success-no-mfa')]), deps2);
-  expect(sent2[0].subject).toBe('Root sign-in without MFA: 111122223333 (Zurich ?) from 203.0.113.7');
+  expect(sent2[0].subject).toBe('Root sign-in without MFA: 111122223333 (self-named Zurich ?) from 203.0.113.7');
 });
 
 test('bidi, zero-width, C0 and C1 control characters never reach email or chat', async () => {
@@ -216,10 +216,14 @@ test('publishing is bounded: never more than `concurrency` sessions at a time', 
       inFlight--;
     },
   });
+  // 20 accounts (the flood bound is per account and kind), one root access key session each
   const records = Array.from({ length: 20 }, (_, i) => ({
-    ...record('root-access-key-api-call'), eventID: `e-${i}`, userIdentity: { ...record('root-access-key-api-call').userIdentity, accessKeyId: `AKIAEXAMPLE${String(i).padStart(9, '0')}` },
+    ...record('root-access-key-api-call'),
+    eventID: `e-${i}`,
+    recipientAccountId: String(555566667700 + i),
+    userIdentity: { ...record('root-access-key-api-call').userIdentity, accountId: String(555566667700 + i), accessKeyId: `AKIAEXAMPLE${String(i).padStart(9, '0')}` },
   }));
-  const result = await notify(orgTrailDelivery('555566667777', 'us-east-1', records), deps);
+  const result = await notify(subscriptionEvent(records), deps);
   expect(result.published).toBe(20);
   expect(most).toBe(3);
 });

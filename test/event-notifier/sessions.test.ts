@@ -63,20 +63,20 @@ describe('AssumeRoot: call and actions in different deliveries', () => {
     await notify(orgTrailDelivery('222222222222', 'us-west-2', [laterAction('a1b2c3d4-5678-90ab-cdef-EXAMPLE22222', 'PutBucketPolicy', '2024-10-25T20:59:02Z')]), deps);
     // THEN
     expect(sent.map((m) => m.subject)).toEqual([
-      'AssumeRoot call: 222222222222 (Data-Lake), task S3UnlockBucketPolicy',
-      'Root session (AssumeRoot) continues: 222222222222 (Data-Lake), task S3UnlockBucketPolicy',
-      'Root session (AssumeRoot) continues: 222222222222 (Data-Lake), task S3UnlockBucketPolicy',
+      'AssumeRoot call: 222222222222 (self-named Data-Lake), task S3UnlockBucketPolicy',
+      'Root session (AssumeRoot) continues: 222222222222 (self-named Data-Lake), task S3UnlockBucketPolicy',
+      'Root session (AssumeRoot) continues: 222222222222 (self-named Data-Lake), task S3UnlockBucketPolicy',
     ]);
     for (const m of sent.slice(1)) {
       expect(m.email).toContain('   Opened by:    arn:aws:sts::111111111111:assumed-role/JohnDoe/JohnRole1');
-      expect(m.email).toContain('   From account: 111111111111 (Management)');
+      expect(m.email).toContain('   From account: 111111111111 (name set by the account itself: "Management")');
       expect(m.email).toContain('   Task policy:  arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy');
       expect(m.email).toContain('   Target:       222222222222');
       expect(m.email).toContain('Action in a centralized root access session (AssumeRoot)');
-      expect(m.chat.content.title).toBe(':rotating_light: Root session (AssumeRoot) continues: 222222222222 Data-Lake');
+      expect(m.chat.content.title).toBe(':rotating_light: Root session (AssumeRoot) continues: 222222222222 self-named Data-Lake');
     }
-    expect(sent[1].email.split('\n')[0]).toBe('Root session (AssumeRoot) continues in AWS account 222222222222 (Data-Lake): first reported at 20:57 UTC, 1 event so far');
-    expect(sent[2].email.split('\n')[0]).toBe('Root session (AssumeRoot) continues in AWS account 222222222222 (Data-Lake): first reported at 20:57 UTC, 2 events so far');
+    expect(sent[1].email.split('\n')[0]).toBe('Root session (AssumeRoot) continues in AWS account 222222222222 (name set by the account itself: "Data-Lake"): first reported at 20:57 UTC, 1 event so far');
+    expect(sent[2].email.split('\n')[0]).toBe('Root session (AssumeRoot) continues in AWS account 222222222222 (name set by the account itself: "Data-Lake"): first reported at 20:57 UTC, 2 events so far');
     // One chat thread for the session, set by its first message.
     expect(new Set(sent.map((m) => m.chat.metadata.threadId)).size).toBe(1);
   });
@@ -91,8 +91,8 @@ describe('AssumeRoot: call and actions in different deliveries', () => {
     await notify(orgTrailDelivery('111111111111', 'us-west-2', [call()]), deps);
     // THEN
     expect(sent.map((m) => m.subject)).toEqual([
-      'Root API call: 222222222222 (Data-Lake) from 192.0.2.1',
-      'AssumeRoot call continues: 222222222222 (Data-Lake), task S3UnlockBucketPolicy',
+      'Root API call: 222222222222 (self-named Data-Lake) from 192.0.2.1',
+      'AssumeRoot call continues: 222222222222 (self-named Data-Lake), task S3UnlockBucketPolicy',
     ]);
     expect(sent[0].email).toContain('Temporary credentials (ASIA...): this may be a centralized root access session, opened with sts:AssumeRoot');
     expect(sent[0].email).toContain('Action with temporary root credentials (a console session, or a centralized root access session)');
@@ -106,13 +106,18 @@ describe('AssumeRoot: call and actions in different deliveries', () => {
     expect(sent[1].chat.metadata.threadId).toBe(sent[0].chat.metadata.threadId);
   });
 
-  test('a denied AssumeRoot says "denied", opens no session, and two denied calls are two threads', async () => {
+  test('denied AssumeRoot calls say "denied", open no session, and are one message per caller, target and 5-minute window', async () => {
     const { sent, deps } = setup();
     const denied = record('assume-root-call-denied');
-    await notify(orgTrailDelivery('111111111111', 'eu-west-1', [denied, { ...denied, eventID: 'e5f6a7b8-c9d0-4e1f-a2b3-c4d5e6f7a8b1', eventTime: '2026-11-27T12:00:09Z' }]), deps);
+    await notify(orgTrailDelivery('111111111111', 'eu-west-1', [
+      denied,
+      { ...denied, eventID: 'e5f6a7b8-c9d0-4e1f-a2b3-c4d5e6f7a8b1', eventTime: '2026-11-27T12:00:09Z' },
+      // the next window: another message, another thread
+      { ...denied, eventID: 'e5f6a7b8-c9d0-4e1f-a2b3-c4d5e6f7a8b2', eventTime: '2026-11-27T12:05:00Z' },
+    ]), deps);
     expect(sent.map((m) => m.subject)).toEqual([
-      'AssumeRoot denied: 222222222222 (Data-Lake), task IAMDeleteRootUserCredentials',
-      'AssumeRoot denied: 222222222222 (Data-Lake), task IAMDeleteRootUserCredentials',
+      'AssumeRoot denied: 2 calls by 111111111111 user/mallory for 222222222222',
+      'AssumeRoot denied: 1 call by 111111111111 user/mallory for 222222222222',
     ]);
     expect(sent[0].chat.metadata.threadId).not.toBe(sent[1].chat.metadata.threadId);
     for (const m of sent) expect(m.email).not.toMatch(/Opened by|a root session was opened|Root session \(/);
@@ -179,11 +184,11 @@ describe('continuation, retries and the unavailable store', () => {
   test.each([
     ['rejects', (): SessionStore => {
       const fail = async (): Promise<never> => { throw Object.assign(new Error('Requested resource not found'), { name: 'ResourceNotFoundException' }); };
-      return { get: fail, recordPublished: fail, getLink: fail, putLink: fail };
+      return { getMany: fail, getDelivery: fail, recordDelivery: fail, recordPublished: fail, putLink: fail, addRate: fail };
     }],
     ['never answers', (): SessionStore => {
       const hang = () => new Promise<never>(() => undefined);
-      return { get: hang, recordPublished: hang, getLink: hang, putLink: hang };
+      return { getMany: hang, getDelivery: hang, recordDelivery: hang, recordPublished: hang, putLink: hang, addRate: hang };
     }],
   ])('a store that %s: every alert still goes out, within the timeout, and a retry duplicates rather than loses', async (_title, broken) => {
     const { sent, deps, logs } = setup();
@@ -229,13 +234,13 @@ describe('real time (EventBridge), then the log path', () => {
     // THEN
     expect(result).toEqual({ messageType: 'DATA_MESSAGE', events: 3, skipped: 0, published: 1, suppressed: 2 });
     expect(sent.map((m) => m.subject)).toEqual([
-      'Root sign-in without MFA: 111122223333 (Payments-Prod) from 203.0.113.7',
+      'Root sign-in without MFA: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
       // the console action in its own EventBridge event joins the sign-in's session (linked by source IP and credential time)
-      'Root API call continues: 111122223333 (Payments-Prod) from 203.0.113.7',
-      'Root access key change continues: 111122223333 (Payments-Prod) from 203.0.113.7',
+      'Root API call continues: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
+      'Root access key change continues: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
     ]);
     expect(sent[2].email.split('\n')[0]).toBe(
-      'Root access key change continues in AWS account 111122223333 (Payments-Prod): first reported in real time at 10:02 UTC, 2 events so far');
+      'Root access key change continues in AWS account 111122223333 (name set by the account itself: "Payments-Prod"): first reported in real time at 10:02 UTC, 2 events so far');
     expect(sent[2].email).toContain('1. CreateAccessKey (iam.amazonaws.com): Root access key created');
     expect(sent[2].email).not.toContain('ListAccessKeys (iam');
   });
@@ -252,9 +257,9 @@ describe('real time (EventBridge), then the log path', () => {
     const later = { ...inFrankfurt, eventID: 'frankfurt-2', userIdentity: { ...inFrankfurt.userIdentity, accessKeyId: 'ASIAQNOXQ7CONSOLE09', sessionContext: { attributes: { creationDate: '2026-11-27T11:02:41Z', mfaAuthenticated: 'false' } } } };
     await notify(orgTrailDelivery('111122223333', 'eu-central-1', [later]), deps);
     expect(sent.map((m) => m.subject)).toEqual([
-      'Root sign-in without MFA: 111122223333 (Payments-Prod) from 203.0.113.7',
-      'Root API call continues: 111122223333 (Payments-Prod) from 203.0.113.7',
-      'Root API call: 111122223333 (Payments-Prod) from 203.0.113.7',
+      'Root sign-in without MFA: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
+      'Root API call continues: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
+      'Root API call: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
     ]);
     expect(sent[1].chat.metadata.threadId).toBe(sent[0].chat.metadata.threadId);
     expect(sent[2].chat.metadata.threadId).not.toBe(sent[0].chat.metadata.threadId);

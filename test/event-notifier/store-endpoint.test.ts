@@ -1,7 +1,9 @@
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import { CreateTableCommand, DynamoDBClient, GetItemCommand, ScanCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { eventBridgeEvent, LOG_GROUP, orgTrailDelivery, record } from './payload';
+import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { eventBridgeEvent, LOG_GROUP, orgTrailDelivery, record, subscriptionEvent } from './payload';
 import { MOTO_CLIENT, MotoServer, startMotoServer } from '../moto-server';
 
 // The handler against a real local implementation of the APIs it calls (moto's server, on
@@ -104,3 +106,160 @@ test('real time, then the log path, then a retry: published once each, remembere
   expect(ttl).toBeGreaterThan(24 * 3600 - 60);
   expect(ttl).toBeLessThanOrEqual(24 * 3600);
 }, 60_000);
+
+/** The handler module, loaded afresh with the environment of `env` (its clients read it when created). */
+function loadHandler(env: Record<string, string>): typeof import('../../src/event-notifier.lambda').handler {
+  process.env = {
+    ...savedEnv,
+    AWS_ENDPOINT_URL: moto.endpoint,
+    AWS_REGION: MOTO_CLIENT.region,
+    AWS_ACCESS_KEY_ID: MOTO_CLIENT.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: MOTO_CLIENT.credentials.secretAccessKey,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: '/nonexistent/aws-config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+    AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
+    SESSION_TABLE_SUFFIX: '-sessions',
+    LOG_GROUP_NAME: LOG_GROUP,
+    ...env,
+  };
+  delete process.env.AWS_PROFILE;
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.TABLE_NAME;
+  let handler!: typeof import('../../src/event-notifier.lambda').handler;
+  jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    handler = require('../../src/event-notifier.lambda').handler;
+  });
+  return handler;
+}
+
+/** A fresh topic with a queue subscribed (raw delivery); returns the topic ARN and a reader of every message. */
+async function topicWithQueue(name: string): Promise<{ topicArn: string; drain: () => Promise<any[]> }> {
+  const snsClient = new SNSClient({ endpoint: moto.endpoint, ...MOTO_CLIENT });
+  const sqs = new SQSClient({ endpoint: moto.endpoint, ...MOTO_CLIENT });
+  const topicArn = (await snsClient.send(new CreateTopicCommand({ Name: name }))).TopicArn!;
+  const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `${name}-chat` }))).QueueUrl!;
+  const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+  await snsClient.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: { RawMessageDelivery: 'true' } }));
+  const drain = async () => {
+    const all: any[] = [];
+    for (;;) {
+      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+      if (!got.Messages || got.Messages.length === 0) return all;
+      all.push(...got.Messages.map((m) => JSON.parse(m.Body!)));
+      await sqs.send(new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl, Entries: got.Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+      }));
+    }
+  };
+  return { topicArn, drain };
+}
+
+/** A proxy in front of moto that answers every DynamoDB call `latencyMs` late (a slow store, on 127.0.0.1). */
+async function slowDynamoDb(latencyMs: number): Promise<{ endpoint: string; calls: string[]; close: () => Promise<void> }> {
+  const target = new URL(moto.endpoint);
+  const calls: string[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      calls.push(String(req.headers['x-amz-target'] ?? ''));
+      setTimeout(() => {
+        const fwd = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
+          res.writeHead(up.statusCode ?? 500, up.headers);
+          up.pipe(res);
+        });
+        fwd.on('error', () => { res.destroy(); });
+        fwd.end(Buffer.concat(chunks));
+      }, latencyMs);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    calls,
+    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
+/** `count` denied AssumeRoot calls of one caller for `targets` member accounts, within one minute. */
+function deniedCalls(count: number, targets: number): Array<Record<string, any>> {
+  const base = record('assume-root-call-denied');
+  return Array.from({ length: count }, (_, i) => ({
+    ...base,
+    eventID: `denied-${String(i).padStart(4, '0')}`,
+    eventTime: '2026-11-27T12:00:30Z',
+    requestParameters: { ...base.requestParameters, targetPrincipal: String(222222222200 + (i % targets)) },
+  }));
+}
+
+test('a flood of 200 denied calls and a real sign-in in one delivery, then 200 in real time: a few messages, the sign-in among them', async () => {
+  // GIVEN the table, a topic and a queue, in moto
+  const { topicArn, drain } = await topicWithQueue('FloodTopic');
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  const handler = loadHandler({ TOPIC_ARN: topicArn });
+  const login = record('root-console-login-success-no-mfa');
+  const signIn = { ...login, eventID: 'real-sign-in', recipientAccountId: '111111111111', userIdentity: { ...login.userIdentity, accountId: '111111111111', arn: 'arn:aws:iam::111111111111:root' } };
+  const records: Array<Record<string, any>> = deniedCalls(200, 20).map((r) => ({ ...r, awsRegion: 'us-east-1' }));
+  records.splice(120, 0, signIn);
+  const context = { getRemainingTimeInMillis: () => 120_000 };
+  // WHEN one delivery holds them all
+  const delivered = await handler(orgTrailDelivery('111111111111', 'us-east-1', records), context);
+  const first = await drain();
+  // THEN the sign-in, 5 denied groups, one summary (an SQS standard queue keeps no order: the publish order is
+  // asserted in pressure.test.ts, where the publish calls are recorded)
+  expect(delivered).toEqual(expect.objectContaining({ events: 201, published: 7, held: 15 }));
+  expect(first.map((c) => c.content.title.replace(/:rotating_light: /, '').replace(/ self-named \w+/, '')).sort()).toEqual([
+    'Root sign-in without MFA: 111111111111',
+    ...Array.from({ length: 5 }, (_, i) => `AssumeRoot denied: 10 calls by 111111111111 user mallory for ${222222222200 + i}`),
+    'AssumeRoot denied: 15 more held back for 111111111111',
+  ].sort());
+  // WHEN 200 more denied calls arrive one by one in real time (other targets, the same window)
+  for (const r of deniedCalls(200, 200)) {
+    await handler(eventBridgeEvent({ ...r, eventID: `rt-${String(r.eventID)}`, requestParameters: { ...r.requestParameters, targetPrincipal: String(Number(r.requestParameters.targetPrincipal) + 1000) } }) as any, context);
+  }
+  // THEN none: the bound was reached and its summary sent in this window; they are counted in the table for the next
+  expect(await drain()).toEqual([]);
+  const ddb = new DynamoDBClient({ endpoint: moto.endpoint, ...MOTO_CLIENT });
+  const scan = await ddb.send(new ScanCommand({ TableName: TABLE }));
+  const counters = (scan.Items ?? []).filter((i) => i.pk.S!.startsWith('rate#111111111111#assume-root-denied#'));
+  expect(counters.map((c) => [c.sent.N, c.held.N, c.reported.N])).toEqual([['5', '215', '15']]);
+}, 120_000);
+
+test('a store answering in 1.4 s per call: every session is published, within the invocation\'s deadline', async () => {
+  // GIVEN DynamoDB behind a proxy that answers 1.4 s late
+  const { topicArn, drain } = await topicWithQueue('SlowStoreTopic');
+  const slow = await slowDynamoDb(1400);
+  try {
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const handler = loadHandler({ TOPIC_ARN: topicArn, AWS_ENDPOINT_URL_DYNAMODB: slow.endpoint });
+    const login = record('root-console-login-success-no-mfa');
+    const records = Array.from({ length: 30 }, (_, i) => {
+      const account = String(300000000000 + i);
+      return { ...login, eventID: `slow-${i}`, recipientAccountId: account, userIdentity: { ...login.userIdentity, accountId: account, arn: `arn:aws:iam::${account}:root` } };
+    });
+    const started = Date.now();
+    const context = { getRemainingTimeInMillis: () => 120_000 - (Date.now() - started) };
+    const delivery = subscriptionEvent(records);
+    // WHEN
+    const result = await handler(delivery, context);
+    // THEN every session went out once, and the store was used (it answered, slowly)
+    expect(result).toEqual(expect.objectContaining({ events: 30, published: 30 }));
+    const chats = await drain();
+    expect(new Set(chats.map((c) => c.content.title)).size).toBe(30);
+    expect(slow.calls.filter((t) => t.endsWith('.BatchGetItem')).length).toBeGreaterThanOrEqual(1);
+    expect(slow.calls.filter((t) => t.endsWith('.GetItem'))).toHaveLength(1); // the delivery's record, once
+    // WHEN Lambda retries the same delivery: the delivery's record says every session went out, nothing is read or published again
+    const before = slow.calls.length;
+    const retry = await handler(delivery, { getRemainingTimeInMillis: () => 120_000 });
+    expect(warn.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('session store read failed'))).toEqual([]);
+    expect(retry).toEqual(expect.objectContaining({ published: 0, suppressed: 30 }));
+    expect(slow.calls.slice(before).map((t) => t.replace(/^DynamoDB_20120810\./, ''))).toEqual(['GetItem']);
+    expect(await drain()).toEqual([]);
+  } finally {
+    await slow.close();
+  }
+}, 120_000);

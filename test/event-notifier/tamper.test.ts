@@ -86,7 +86,7 @@ describe('tamper calls through notify', () => {
     const result = await notify(orgTrailDelivery(w.account, w.region, [vector('stop-logging-by-name'), vector('delete-topic')]), h.deps);
     expect(result).toMatchObject({ events: 2, published: 1, skipped: 0 });
     expect(h.published).toHaveLength(1);
-    expect(h.published[0].Subject).toMatch(/^Watch tampered: 111122223333 \(Management\)/);
+    expect(h.published[0].Subject).toMatch(/^Watch tampered: 111122223333 \(self-named Management\)/);
     const email = JSON.parse(h.published[0].Message).email as string;
     expect(email).toContain('Watch tampered: the trail was stopped (StopLogging)');
     expect(email).toContain('Watch tampered: the alarm topic was deleted (DeleteTopic)');

@@ -3,7 +3,9 @@ import { RootEvent } from './cloudtrail';
 /** What kind of root use one event is. */
 export type RootUseKind =
   | 'tamper'
+  | 'trail-change'
   | 'root-access-key-change'
+  | 'root-login-profile-change'
   | 'root-mfa-change'
   | 'root-password-change'
   | 'root-password-change-failure'
@@ -19,6 +21,9 @@ export type RootUseKind =
 
 const ACCESS_KEY_CALLS = new Set(['CreateAccessKey', 'DeleteAccessKey', 'UpdateAccessKey']);
 const MFA_CALLS = new Set(['CreateVirtualMFADevice', 'EnableMFADevice', 'DeactivateMFADevice', 'DeleteVirtualMFADevice', 'ResyncMFADevice']);
+const LOGIN_PROFILE_CALLS = new Set(['CreateLoginProfile', 'UpdateLoginProfile', 'DeleteLoginProfile']);
+/** Trail changes that stop or redirect what CloudTrail records (the watched trail's are 'tamper'). */
+const TRAIL_CALLS = new Set(['StopLogging', 'DeleteTrail', 'UpdateTrail']);
 
 /** Whether an AssumeRoot call failed (an error code or message: no credentials were issued). */
 export function assumeRootFailed(e: RootEvent): boolean {
@@ -41,8 +46,10 @@ export function classify(e: RootEvent, inAssumeRootSession: boolean): RootUseKin
   if (e.eventSource === 'iam.amazonaws.com' && e.requestUserName === '') {
     if (ACCESS_KEY_CALLS.has(e.eventName)) return 'root-access-key-change';
     if (MFA_CALLS.has(e.eventName)) return 'root-mfa-change';
+    if (LOGIN_PROFILE_CALLS.has(e.eventName)) return 'root-login-profile-change';
     if (e.eventName === 'ChangePassword') return e.errorCode !== '' ? 'root-password-change-failure' : 'root-password-change';
   }
+  if (e.eventSource === 'cloudtrail.amazonaws.com' && TRAIL_CALLS.has(e.eventName)) return 'trail-change';
   if (e.eventName === 'PasswordUpdated') {
     return e.passwordUpdatedResult === 'Failure' || e.errorCode !== '' || e.errorMessage !== '' ? 'root-password-change-failure' : 'root-password-change';
   }
@@ -67,8 +74,10 @@ export function classify(e: RootEvent, inAssumeRootSession: boolean): RootUseKin
  */
 export const KIND_PRIORITY: readonly RootUseKind[] = [
   'tamper',
+  'trail-change',
   'root-access-key-change',
   'root-mfa-change',
+  'root-login-profile-change',
   'root-password-change',
   'assume-root-call',
   'assume-root-session-action',
@@ -92,6 +101,8 @@ export function headline(kind: RootUseKind, assumeRootSession: boolean): string 
   switch (kind) {
     case 'root-access-key-change': return 'Root access key change';
     case 'root-mfa-change': return 'Root MFA device change';
+    case 'root-login-profile-change': return 'Root login profile change';
+    case 'trail-change': return 'CloudTrail trail changed by root';
     case 'root-password-change': return 'Root password changed';
     case 'root-password-change-failure': return 'Failed root password change';
     case 'assume-root-call': return 'AssumeRoot call';
@@ -117,6 +128,8 @@ export function describeEvent(e: RootEvent, kind: RootUseKind): string {
     case 'tamper': return `Watch tampered: ${e.tamper}${e.errorCode !== '' ? ' (attempt failed)' : ''}`;
     case 'root-access-key-change': return `Root access key ${e.eventName === 'CreateAccessKey' ? 'created' : e.eventName === 'DeleteAccessKey' ? 'deleted' : 'changed'}${e.errorCode !== '' ? ' (attempt failed)' : ''}`;
     case 'root-mfa-change': return `Root MFA device ${/^(Deactivate|Delete)/.test(e.eventName) ? 'removed' : /^(Create|Enable)/.test(e.eventName) ? 'added' : 'changed'}${e.errorCode !== '' ? ' (attempt failed)' : ''}`;
+    case 'root-login-profile-change': return `Root console password (login profile) ${e.eventName === 'CreateLoginProfile' ? 'created' : e.eventName === 'DeleteLoginProfile' ? 'deleted' : 'changed'}${e.errorCode !== '' ? ' (attempt failed)' : ''}`;
+    case 'trail-change': return `CloudTrail trail ${e.eventName === 'StopLogging' ? 'stopped logging' : e.eventName === 'DeleteTrail' ? 'deleted' : 'updated'} by the root user${e.errorCode !== '' ? ' (attempt failed)' : ''}`;
     case 'root-password-change': return 'Root password changed';
     case 'root-password-change-failure': return 'Root password change failed';
     case 'console-sign-in-no-mfa': return 'Console sign-in succeeded, without MFA';
@@ -136,4 +149,27 @@ export function describeEvent(e: RootEvent, kind: RootUseKind): string {
       return 'API call with root credentials';
     }
   }
+}
+
+/**
+ * The kinds a flood never holds back and that are published first within a delivery: a successful
+ * root sign-in, changes to the root user's credentials (access keys, MFA, password, login
+ * profile), trail changes and changes to the watch, and AssumeRoot sessions.
+ */
+export const ALARMING_KINDS: ReadonlySet<RootUseKind> = new Set<RootUseKind>([
+  'tamper',
+  'trail-change',
+  'root-access-key-change',
+  'root-mfa-change',
+  'root-login-profile-change',
+  'root-password-change',
+  'assume-root-call',
+  'assume-root-session-action',
+  'console-sign-in-no-mfa',
+  'console-sign-in-mfa',
+]);
+
+/** Whether a kind is alarming (ALARMING_KINDS). */
+export function isAlarming(kind: RootUseKind): boolean {
+  return ALARMING_KINDS.has(kind);
 }

@@ -23,8 +23,17 @@ export interface RootEvent {
   readonly userAgent: string;
   readonly errorCode: string;
   readonly errorMessage: string;
-  /** The account the event happened in (recipientAccountId, else userIdentity.accountId). */
+  /**
+   * The account whose root user acted: for a root record whose userIdentity.accountId (A) differs
+   * from recipientAccountId (B, the owner of the resource acted on), A; otherwise the account the
+   * event happened in (recipientAccountId, else userIdentity.accountId).
+   */
   readonly accountId: string;
+  /**
+   * When the root user of `accountId` acted on a resource of another account: that account
+   * (recipientAccountId); '' otherwise. A sandbox's root user cannot make an alert name another account as its own.
+   */
+  readonly resourceAccountId: string;
   readonly identityType: string;
   readonly identityArn: string;
   readonly accessKeyId: string;
@@ -138,6 +147,9 @@ export function parseRecordObject(parsed: unknown, fallbackTime = '', watched?: 
   const request = obj(r.requestParameters);
   const response = obj(r.responseElements);
   const isAssumeRoot = isAssumeRootCall(r);
+  const recipient = accountOf(str(r.recipientAccountId));
+  const actor = accountOf(str(identity.accountId));
+  const crossAccount = identity.type === 'Root' && recipient !== '' && actor !== '' && actor !== recipient;
   return {
     raw: r,
     eventId: str(r.eventID),
@@ -150,7 +162,8 @@ export function parseRecordObject(parsed: unknown, fallbackTime = '', watched?: 
     userAgent: str(r.userAgent),
     errorCode: str(r.errorCode),
     errorMessage: str(r.errorMessage),
-    accountId: accountOf(str(r.recipientAccountId)) || accountOf(str(identity.accountId)) || str(r.recipientAccountId) || str(identity.accountId),
+    accountId: crossAccount ? actor : recipient || actor || str(r.recipientAccountId) || str(identity.accountId),
+    resourceAccountId: crossAccount ? recipient : '',
     identityType: str(identity.type),
     identityArn: str(identity.arn),
     accessKeyId: str(identity.accessKeyId),

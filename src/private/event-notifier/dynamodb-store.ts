@@ -1,22 +1,29 @@
 /**
  * The session memory in a DynamoDB table (created by EventNotifier: partition key `pk` (S), TTL
  * attribute `expiresAt`, on-demand, encrypted with the notifier's customer managed key). One item
- * per session, `pk` = `session#<account ID>#<session key>`; read with a strongly consistent
- * GetItem before a message, written with one UpdateItem after it. The function's role may do
- * exactly these two actions on this table. No SDK import here: the handler passes the two calls.
+ * per session, `pk` = `session#<account ID>#<session key>`, one per link (`link#...`), one per
+ * flood counter (`rate#<account>#<kind>#<window>`) and one per delivery (`delivery#<hash>`, the
+ * sessions it handled, so that a retry reads and publishes only the rest). Read with strongly
+ * consistent BatchGetItem (sessions, links, counters) and GetItem (the delivery) before
+ * publishing, written with UpdateItem after. The function's role may do exactly these three
+ * actions on this table. No SDK import here: the handler passes the three calls.
  */
 import { createHash } from 'crypto';
 import { AssumeRootInfo } from './group';
 import {
-  MAX_REMEMBERED_EVENTS, MAX_REMEMBERED_IDS, ReportedEvent, SESSION_MEMORY_SECONDS, SessionLink, SessionMemory, SessionStore, SessionUpdate,
+  MAX_REMEMBERED_EVENTS, MAX_REMEMBERED_IDS, RATE_WINDOW_SECONDS, RateCount, RateRef, ReportedEvent, SESSION_MEMORY_SECONDS, SessionLink,
+  SessionMemory, SessionStore, SessionUpdate, StoreReadRequest, StoreReadResult, storeRefKey,
 } from './session-store';
 
 /** A DynamoDB attribute value, as the low-level API writes it (only the types used here). */
 export type AttributeValue = { S: string } | { N: string } | { SS: string[] };
 type Item = Record<string, AttributeValue | Record<string, unknown>>;
 
-/** The two DynamoDB calls the store makes (the handler binds them to a DynamoDBClient). */
+/** The three DynamoDB calls the store makes (the handler binds them to a DynamoDBClient). */
 export interface DynamoDbCalls {
+  batchGetItem(input: {
+    RequestItems: Record<string, { Keys: Array<Record<string, AttributeValue>>; ConsistentRead: boolean }>;
+  }): Promise<{ Responses?: Record<string, Array<Record<string, any>>>; UnprocessedKeys?: Record<string, { Keys?: Array<Record<string, any>> }> }>;
   getItem(input: { TableName: string; Key: Record<string, AttributeValue>; ConsistentRead: boolean }): Promise<{ Item?: Record<string, any> }>;
   updateItem(input: {
     TableName: string;
@@ -31,7 +38,7 @@ export interface DynamoDbCalls {
  * A partition key `<kind>#<account>#<name>`. A key longer than 512 characters (only a malformed
  * record makes one: DynamoDB refuses partition keys over 2,048 bytes) is replaced by its hash.
  */
-function itemKey(kind: 'session' | 'link', accountId: string, name: string): string {
+function itemKey(kind: 'session' | 'link' | 'rate', accountId: string, name: string): string {
   const key = `${kind}#${accountId}#${name}`;
   return key.length <= 512 ? key : `${kind}#sha256:${createHash('sha256').update(key).digest('hex')}`;
 }
@@ -44,6 +51,16 @@ export function sessionItemKey(accountId: string, sessionKey: string): string {
 /** The partition key of a link's item. */
 export function linkItemKey(accountId: string, name: string): string {
   return itemKey('link', accountId, name);
+}
+
+/** The partition key of a flood counter's item. */
+export function rateItemKey(ref: RateRef): string {
+  return itemKey('rate', ref.accountId, `${ref.kind}#${ref.window}`);
+}
+
+/** The partition key of a delivery's item (the delivery ID is a hash already). */
+export function deliveryItemKey(deliveryId: string): string {
+  return `delivery#${deliveryId.slice(0, 200)}`;
 }
 
 function s(item: Item, name: string): string {
@@ -89,6 +106,7 @@ export function memoryFromItem(item: Item, now: number): SessionMemory | undefin
     publishedIds: new Set(Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : []),
     assumeRoot: json(s(item, 'assumeRoot'), isAssumeRoot),
     expiresAt,
+    firstEventAt: n(item, 'firstEventAt'),
   };
 }
 
@@ -103,6 +121,7 @@ export function updateInput(tableName: string, u: SessionUpdate): Parameters<Dyn
     '#count': 'eventCount',
     '#account': 'accountId',
     '#session': 'sessionKey',
+    '#fe': 'firstEventAt',
   };
   const values: Record<string, AttributeValue> = {
     ':now': { N: String(u.now) },
@@ -113,12 +132,18 @@ export function updateInput(tableName: string, u: SessionUpdate): Parameters<Dyn
     ':n': { N: String(u.events.length) },
     ':account': { S: u.accountId },
     ':session': { S: u.sessionKey },
+    ':fe': { N: String(u.firstEventAt) },
   };
-  const set = [
-    '#first = if_not_exists(#first, :now)', '#via = if_not_exists(#via, :via)', '#thread = if_not_exists(#thread, :thread)',
+  // A restart (the session outlived its real life): a new first report, thread and count; the published IDs stay.
+  const set = u.restart ? [
+    '#first = :now', '#via = :via', '#thread = :thread', '#fe = :fe', '#count = :n',
     '#exp = :exp', '#events = :events', '#account = :account', '#session = :session',
+  ] : [
+    '#first = if_not_exists(#first, :now)', '#via = if_not_exists(#via, :via)', '#thread = if_not_exists(#thread, :thread)',
+    '#fe = if_not_exists(#fe, :fe)', '#exp = :exp', '#events = :events', '#account = :account', '#session = :session',
   ];
-  const add = ['#count :n'];
+  if (u.restart) values[':events'] = { S: JSON.stringify(u.events.slice(-MAX_REMEMBERED_EVENTS)) };
+  const add = u.restart ? [] : ['#count :n'];
   if (u.assumeRoot) {
     names['#ar'] = 'assumeRoot';
     values[':ar'] = { S: JSON.stringify(u.assumeRoot) };
@@ -134,7 +159,7 @@ export function updateInput(tableName: string, u: SessionUpdate): Parameters<Dyn
   return {
     TableName: tableName,
     Key: { pk: { S: sessionItemKey(u.accountId, u.sessionKey) } },
-    UpdateExpression: `SET ${set.join(', ')} ADD ${add.join(', ')}`,
+    UpdateExpression: `SET ${set.join(', ')}${add.length > 0 ? ` ADD ${add.join(', ')}` : ''}`,
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   };
@@ -148,23 +173,63 @@ export class DynamoDbSessionStore implements SessionStore {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  public async get(accountId: string, sessionKey: string): Promise<SessionMemory | undefined> {
-    const key = { pk: { S: sessionItemKey(accountId, sessionKey) } };
-    const out = await this.calls.getItem({ TableName: this.tableName, Key: key, ConsistentRead: true });
-    return out.Item ? memoryFromItem(out.Item, this.clock()) : undefined;
+  /**
+   * One BatchGetItem (at most 100 keys, strongly consistent). Keys DynamoDB leaves unprocessed
+   * (throttling) are asked once more; any still unprocessed read as not remembered.
+   */
+  public async getMany(request: StoreReadRequest): Promise<StoreReadResult> {
+    const byPk = new Map<string, { kind: 'session' | 'link' | 'rate'; key: string; ref: RateRef | undefined }>();
+    for (const r of request.sessions) byPk.set(sessionItemKey(r.accountId, r.sessionKey), { kind: 'session', key: storeRefKey(r), ref: undefined });
+    for (const r of request.links) byPk.set(linkItemKey(r.accountId, r.name), { kind: 'link', key: storeRefKey(r), ref: undefined });
+    for (const r of request.rates) byPk.set(rateItemKey(r), { kind: 'rate', key: storeRefKey(r), ref: r });
+    const sessions = new Map<string, SessionMemory>();
+    const links = new Map<string, SessionLink>();
+    const rates = new Map<string, RateCount>();
+    let keys = [...byPk.keys()].map((pk) => ({ pk: { S: pk } }));
+    const now = this.clock();
+    for (let attempt = 0; attempt < 2 && keys.length > 0; attempt++) {
+      const out = await this.calls.batchGetItem({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } });
+      for (const item of out.Responses?.[this.tableName] ?? []) {
+        const pk = s(item, 'pk');
+        const what = byPk.get(pk);
+        if (!what) continue;
+        if (what.kind === 'session') {
+          const m = memoryFromItem(item, now);
+          if (m) sessions.set(what.key, m);
+        } else if (what.kind === 'link') {
+          const target = s(item, 'target');
+          if (target !== '' && n(item, 'expiresAt') * 1000 > now) links.set(what.key, { sessionKey: target, at: n(item, 'at') });
+        } else if (n(item, 'expiresAt') * 1000 > now) {
+          rates.set(what.key, { sent: n(item, 'sent'), held: n(item, 'held'), reported: n(item, 'reported') });
+        }
+      }
+      keys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []).filter((k) => typeof k?.pk?.S === 'string' && byPk.has(k.pk.S))
+        .map((k) => ({ pk: { S: k.pk.S as string } }));
+    }
+    return { sessions, links, rates };
+  }
+
+  public async getDelivery(deliveryId: string): Promise<ReadonlySet<string> | undefined> {
+    const out = await this.calls.getItem({ TableName: this.tableName, Key: { pk: { S: deliveryItemKey(deliveryId) } }, ConsistentRead: true });
+    const item = out.Item;
+    if (!item || n(item, 'expiresAt') * 1000 <= this.clock()) return undefined;
+    const done = (item.done as { SS?: unknown } | undefined)?.SS;
+    return new Set(Array.isArray(done) ? done.filter((x): x is string => typeof x === 'string') : []);
+  }
+
+  public async recordDelivery(deliveryId: string, done: readonly string[], now: number): Promise<void> {
+    if (done.length === 0) return;
+    await this.calls.updateItem({
+      TableName: this.tableName,
+      Key: { pk: { S: deliveryItemKey(deliveryId) } },
+      UpdateExpression: 'SET #exp = :exp ADD #done :done',
+      ExpressionAttributeNames: { '#exp': 'expiresAt', '#done': 'done' },
+      ExpressionAttributeValues: { ':exp': { N: String(Math.floor(now / 1000) + SESSION_MEMORY_SECONDS) }, ':done': { SS: [...new Set(done)] } },
+    });
   }
 
   public async recordPublished(update: SessionUpdate): Promise<void> {
     await this.calls.updateItem(updateInput(this.tableName, update));
-  }
-
-  public async getLink(accountId: string, name: string): Promise<SessionLink | undefined> {
-    const key = { pk: { S: linkItemKey(accountId, name) } };
-    const out = await this.calls.getItem({ TableName: this.tableName, Key: key, ConsistentRead: true });
-    const item = out.Item;
-    if (!item || n(item, 'expiresAt') * 1000 <= this.clock()) return undefined;
-    const sessionKey = s(item, 'target');
-    return sessionKey !== '' ? { sessionKey, at: n(item, 'at') } : undefined;
   }
 
   public async putLink(accountId: string, name: string, link: SessionLink, now: number): Promise<void> {
@@ -177,6 +242,21 @@ export class DynamoDbSessionStore implements SessionStore {
         ':target': { S: link.sessionKey },
         ':at': { N: String(link.at) },
         ':exp': { N: String(Math.floor(now / 1000) + SESSION_MEMORY_SECONDS) },
+      },
+    });
+  }
+
+  public async addRate(ref: RateRef, add: RateCount, _now: number): Promise<void> {
+    await this.calls.updateItem({
+      TableName: this.tableName,
+      Key: { pk: { S: rateItemKey(ref) } },
+      UpdateExpression: 'SET #exp = :exp ADD #sent :sent, #held :held, #reported :reported',
+      ExpressionAttributeNames: { '#exp': 'expiresAt', '#sent': 'sent', '#held': 'held', '#reported': 'reported' },
+      ExpressionAttributeValues: {
+        ':exp': { N: String(Math.floor(ref.window / 1000) + 3 * RATE_WINDOW_SECONDS) },
+        ':sent': { N: String(add.sent) },
+        ':held': { N: String(add.held) },
+        ':reported': { N: String(add.reported) },
       },
     });
   }

@@ -25,8 +25,10 @@ export interface EventGroup {
   /**
    * The session, stable across deliveries: `key:<access key ID>` (a root access key, console or
    * AssumeRoot session credentials), `login:<event ID>` (a successful console sign-in),
-   * `ip:<source IP>` (failed sign-ins, password recovery) or `assume-root:<event ID>` (a call
-   * that opened no session).
+   * `ip:<source IP>` (failed sign-ins, password recovery) or
+   * `denied:<window start>#<target>#<caller ARN>` (denied AssumeRoot calls of one caller for one
+   * target in a DENIED_WINDOW_SECONDS window: one message however many; the group's account is the
+   * caller's).
    */
   readonly sessionKey: string;
   /** The session's access keys (root access key, console or AssumeRoot session credentials). */
@@ -52,8 +54,42 @@ export interface SessionDraft {
   readonly events: RootEvent[];
 }
 
-/** How far after a successful root ConsoleLogin a console session's credentials may be issued. */
+/** How far after a successful root ConsoleLogin a console session's credentials may be issued (never before it). */
 export const CONSOLE_SESSION_WINDOW_SECONDS = 300;
+
+/** Denied AssumeRoot calls of one caller for one target within this window (by event time) are one message. */
+export const DENIED_WINDOW_SECONDS = 300;
+
+/** An AssumeRoot session lasts at most 900 s (its credentials' maximum): its thread ends with it. */
+export const ASSUME_ROOT_SESSION_LIFE_SECONDS = 900;
+
+/**
+ * A console session (a sign-in and its actions) or a root access key's burst of use is one thread
+ * for at most this long after its first event; later events start a new thread.
+ */
+export const CONSOLE_SESSION_LIFE_SECONDS = 6 * 60 * 60;
+
+/** Failed sign-ins and password recovery from one address are one thread for at most this long. */
+export const SIGN_IN_ACTIVITY_LIFE_SECONDS = 60 * 60;
+
+/**
+ * How long a session's thread may last, from its first event: its real life. After it, the same
+ * key (an access key, an address) starts a new session, a new message and a new thread.
+ */
+export function sessionLifeSeconds(sessionKey: string, assumeRootSession: boolean): number {
+  if (assumeRootSession) return ASSUME_ROOT_SESSION_LIFE_SECONDS;
+  if (sessionKey.startsWith('ip:')) return SIGN_IN_ACTIVITY_LIFE_SECONDS;
+  if (sessionKey.startsWith('denied:')) return DENIED_WINDOW_SECONDS;
+  return CONSOLE_SESSION_LIFE_SECONDS;
+}
+
+/** The start (ISO, UTC) of the DENIED_WINDOW_SECONDS window of an event time; '' when the time is unknown. */
+export function deniedWindow(eventTime: string): string {
+  const t = Date.parse(eventTime);
+  if (Number.isNaN(t)) return '';
+  const w = DENIED_WINDOW_SECONDS * 1000;
+  return new Date(Math.floor(t / w) * w).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
 
 const isAssumeRoot = (e: RootEvent) => e.eventSource === 'sts.amazonaws.com' && e.eventName === 'AssumeRoot';
 const isSuccessfulLogin = (e: RootEvent) => e.eventSource === 'signin.amazonaws.com' && e.eventName === 'ConsoleLogin'
@@ -79,10 +115,12 @@ export function sessionOf(e: RootEvent): { accountId: string; key: string; acces
   // A change to the watch by anyone but the root user: one group per account per delivery.
   if (e.tamper !== '' && e.identityType !== 'Root') return { accountId: e.accountId, key: `tamper:${e.accountId}`, accessKey: '', signInIp: '' };
   if (isAssumeRoot(e)) {
-    const accountId = e.targetAccountId || e.accountId;
-    return e.issuedAccessKeyId && e.errorCode === ''
-      ? { accountId, key: `key:${e.issuedAccessKeyId}`, accessKey: e.issuedAccessKeyId, signInIp: '' }
-      : { accountId, key: `assume-root:${e.eventId}`, accessKey: '', signInIp: '' };
+    if (e.issuedAccessKeyId && e.errorCode === '') {
+      return { accountId: e.targetAccountId || e.accountId, key: `key:${e.issuedAccessKeyId}`, accessKey: e.issuedAccessKeyId, signInIp: '' };
+    }
+    // A denied (or failed) call opened nothing: any principal may make thousands, naming any
+    // target. Grouped by caller, target and window, in the caller's account (the one to act on).
+    return { accountId: e.accountId, key: `denied:${deniedWindow(e.eventTime)}#${e.targetAccountId}#${e.identityArn}`, accessKey: '', signInIp: '' };
   }
   if (e.accessKeyId !== '') return { accountId: e.accountId, key: `key:${e.accessKeyId}`, accessKey: e.accessKeyId, signInIp: '' };
   if (isSuccessfulLogin(e) && e.eventId !== '') return { accountId: e.accountId, key: `login:${e.eventId}`, accessKey: '', signInIp: e.sourceIp };
@@ -185,7 +223,8 @@ function mergeConsoleSessions(drafts: Map<string, Draft>): void {
       && s.events.some((e) => {
         if (e.eventName !== 'ConsoleLogin' || e.consoleLoginResult !== 'Success') return false;
         const login = Date.parse(e.eventTime);
-        return !Number.isNaN(login) && issued >= login - 60_000 && issued <= login + CONSOLE_SESSION_WINDOW_SECONDS * 1000;
+        // Forward in time only: credentials issued before the sign-in are not its session's.
+        return !Number.isNaN(login) && issued >= login && issued <= login + CONSOLE_SESSION_WINDOW_SECONDS * 1000;
       }));
     if (!target) continue;
     const into = target[1];

@@ -1,9 +1,14 @@
 import { createHash } from 'crypto';
+import { isAlarming, KIND_PRIORITY, RootUseKind } from './classify';
 import { isoFromMillis, parseCloudTrailRecord, parseRecordObject, RootEvent } from './cloudtrail';
 import { decodeEventBridgeEvent, decodeSubscriptionEvent, isEventBridgeEvent } from './decode';
-import { classifyDraft, CONSOLE_SESSION_WINDOW_SECONDS, EventGroup, SessionDraft, sessionDrafts } from './group';
-import { Continuation, DEFAULT_LIMITS, RenderLimits, renderFallback, RenderedMessage, renderWithinLimit } from './render';
-import { MAX_REMEMBERED_EVENTS, mapBounded, ReportedVia, SessionLink, SessionMemory, SessionStore, STORE_TIMEOUT_MS, withTimeout } from './session-store';
+import { classifyDraft, CONSOLE_SESSION_WINDOW_SECONDS, EventGroup, isAssumeRootSession, SessionDraft, sessionDrafts, sessionLifeSeconds } from './group';
+import { AccountName, Continuation, DEFAULT_LIMITS, HeldSummary, RenderLimits, renderFallback, RenderedMessage, renderSummary, renderWithinLimit } from './render';
+import {
+  LinkRef, MAX_MESSAGES_PER_WINDOW, MAX_REMEMBERED_EVENTS, RATE_WINDOW_SECONDS, RateCount, RateRef, ReportedVia, SessionLink, SessionMemory,
+  SessionRef,
+  SessionStore, STORE_BATCH_SIZE, STORE_READ_BUDGET_MS, STORE_TIMEOUT_MS, STORE_WRITE_BUDGET_MS, storeRefKey, withTimeout,
+} from './session-store';
 import { WatchedConfig } from './tamper';
 
 /** What `notify` needs from the outside world (the handler wires the AWS SDK in). */
@@ -27,12 +32,27 @@ export interface NotifierDeps {
   readonly store?: SessionStore;
   /** Each store call gives up after this many ms (STORE_TIMEOUT_MS when absent). */
   readonly storeTimeoutMs?: number;
+  /** All store reads of an invocation stop after this many ms in total (STORE_READ_BUDGET_MS when absent). */
+  readonly storeReadBudgetMs?: number;
+  /** All store writes of an invocation stop after this many ms in total (STORE_WRITE_BUDGET_MS when absent). */
+  readonly storeWriteBudgetMs?: number;
   /** The account-name lookup gives up after this many ms (ACCOUNT_NAME_TIMEOUT_MS when absent). */
   readonly accountNameTimeoutMs?: number;
+  /** Each publish gives up after this many ms (PUBLISH_TIMEOUT_MS when absent). */
+  readonly publishTimeoutMs?: number;
   /** At most this many sessions are handled (looked up, published) at a time (PUBLISH_CONCURRENCY when absent). */
   readonly concurrency?: number;
   /** The clock (ms since the epoch); Date.now when absent. */
   readonly now?: () => number;
+  /**
+   * The time this invocation has left, in ms (Lambda's context.getRemainingTimeInMillis); no
+   * deadline when absent (tests, the benchmark).
+   */
+  readonly remainingTimeMs?: () => number;
+  /** Account names the platform team set (the construct's `accountNames`): shown as they are, never looked up. */
+  readonly accountNames?: ReadonlyMap<string, string>;
+  /** Account names looked up, kept across invocations (the handler keeps one per execution environment). */
+  readonly accountNameCache?: AccountNameCache;
   /** Publishes one message; rejects when SNS does. */
   publish(input: { TopicArn: string; Subject: string; Message: string; MessageStructure: 'json' }): Promise<void>;
   /** The account's name (Organizations DescribeAccount); rejects on any error. */
@@ -49,37 +69,117 @@ export interface BatchResult {
   readonly published: number;
   /** Events not published again: the session memory says they were (a retry, or the log path after real time). */
   readonly suppressed: number;
+  /** Sessions held back by the flood bound (counted in a summary message). */
+  readonly held?: number;
 }
 
 /** The account-name lookup gives up after this long: then the ID alone. */
 export const ACCOUNT_NAME_TIMEOUT_MS = 2000;
 
+/** A looked-up account name is reused for this long across invocations (a rename shows within it). */
+export const ACCOUNT_NAME_CACHE_MS = 15 * 60 * 1000;
+
+/** A failed lookup is not tried again for this long (a flood does not repeat it per session). */
+export const ACCOUNT_NAME_FAILURE_CACHE_MS = 60 * 1000;
+
+/** The cache holds at most this many accounts (the oldest go first). */
+export const ACCOUNT_NAME_CACHE_ENTRIES = 5000;
+
 /** Sessions handled at a time: bounds the concurrent SNS, Organizations and DynamoDB calls. */
 export const PUBLISH_CONCURRENCY = 8;
+
+/** Each publish gives up after this long (the SNS client's own timeout and retries sit inside it). */
+export const PUBLISH_TIMEOUT_MS = 10_000;
+
+/**
+ * No publish starts with less than this left before the function's timeout: the time to write
+ * which sessions went out and to fail the invocation, so Lambda retries the rest (and, after two
+ * retries, sends the delivery to the failure queue).
+ */
+export const FINISH_RESERVE_MS = 5000;
+
+/** No publish starts with less than this on top of FINISH_RESERVE_MS left: it could not finish. */
+export const MIN_PUBLISH_MS = 1000;
+
+/** With less than this left when the invocation starts, nothing is read from the store: publishing comes first. */
+export const MIN_REMAINING_FOR_MEMORY_MS = 30_000;
 
 function errorFields(err: unknown): { error: string; reason?: string } {
   const e = err as { name?: string; message?: string } | undefined;
   return { error: e?.name ?? 'Error', reason: e?.message };
 }
 
-/** Looks account names up once per account per invocation; any error or a slow answer gives undefined. */
+function hash(s: string): string {
+  return createHash('sha256').update(s).digest('hex').slice(0, 32);
+}
+
+/** Account names across invocations, each for a bounded time (ACCOUNT_NAME_CACHE_MS). */
+export class AccountNameCache {
+  private readonly entries = new Map<string, { name: string | undefined; expiresAt: number }>();
+
+  constructor(private readonly maxEntries = ACCOUNT_NAME_CACHE_ENTRIES) {}
+
+  public get(accountId: string, now: number): { name: string | undefined } | undefined {
+    const e = this.entries.get(accountId);
+    if (!e) return undefined;
+    if (e.expiresAt <= now) {
+      this.entries.delete(accountId);
+      return undefined;
+    }
+    return { name: e.name };
+  }
+
+  public set(accountId: string, name: string | undefined, now: number): void {
+    this.entries.delete(accountId);
+    this.entries.set(accountId, { name, expiresAt: now + (name === undefined ? ACCOUNT_NAME_FAILURE_CACHE_MS : ACCOUNT_NAME_CACHE_MS) });
+    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+  }
+
+  public get size(): number {
+    return this.entries.size;
+  }
+
+  /** Forgets every name (tests). */
+  public clear(): void {
+    this.entries.clear();
+  }
+}
+
+/**
+ * Account names: the platform team's (`accountNames`) as they are; else the name the account set
+ * for itself (Organizations), marked so; looked up once per account per cache lifetime, any
+ * error or a slow answer gives the ID alone.
+ */
 export class AccountNames {
-  private readonly cache = new Map<string, Promise<string | undefined>>();
+  private readonly pending = new Map<string, Promise<AccountName | undefined>>();
+  private readonly cache: AccountNameCache;
 
-  constructor(private readonly deps: Pick<NotifierDeps, 'describeAccount' | 'log' | 'accountNameTimeoutMs'>) {}
+  constructor(private readonly deps: Pick<NotifierDeps, 'describeAccount' | 'log' | 'accountNameTimeoutMs' | 'accountNames' | 'accountNameCache' | 'now'>) {
+    this.cache = deps.accountNameCache ?? new AccountNameCache();
+  }
 
-  public lookup(accountId: string): Promise<string | undefined> {
+  public lookup(accountId: string): Promise<AccountName | undefined> {
     if (!/^\d{12}$/.test(accountId)) return Promise.resolve(undefined);
-    let name = this.cache.get(accountId);
+    const platform = this.deps.accountNames?.get(accountId);
+    if (platform !== undefined && platform !== '') return Promise.resolve({ name: platform, setByAccount: false });
+    const now = (this.deps.now ?? Date.now)();
+    const cached = this.cache.get(accountId, now);
+    if (cached) return Promise.resolve(cached.name !== undefined ? { name: cached.name, setByAccount: true } : undefined);
+    let name = this.pending.get(accountId);
     if (!name) {
       const timeout = this.deps.accountNameTimeoutMs ?? ACCOUNT_NAME_TIMEOUT_MS;
       name = withTimeout(this.deps.describeAccount(accountId), timeout, 'organizations:DescribeAccount').then(
-        (n) => (typeof n === 'string' && n !== '' ? n : undefined),
+        (n) => {
+          const v = typeof n === 'string' && n !== '' ? n : undefined;
+          this.cache.set(accountId, v, (this.deps.now ?? Date.now)());
+          return v !== undefined ? { name: v, setByAccount: true } : undefined;
+        },
         (err: unknown) => {
           this.deps.log('warn', 'account name not available, using the account ID alone', { accountId, ...errorFields(err) });
+          this.cache.set(accountId, undefined, (this.deps.now ?? Date.now)());
           return undefined;
         });
-      this.cache.set(accountId, name);
+      this.pending.set(accountId, name);
     }
     return name;
   }
@@ -88,54 +188,61 @@ export class AccountNames {
 /** The log lines of a failing store (docs/event-notifications.md quotes them). */
 const STORE_READ_FAILED = 'session store read failed: reporting without session memory for the rest of this invocation';
 const STORE_WRITE_FAILED = 'session store write failed: reporting without session memory for the rest of this invocation';
+const STORE_READ_BUDGET_SPENT = 'session store reads stopped at their budget: the sessions not read yet are reported without memory';
+const STORE_SKIPPED_SHORT_TIME = 'too little time left: publishing without reading the session memory';
+const STORE_WRITES_CUT = 'session store writes stopped at their budget or the deadline: these sessions may be reported again (a duplicate, never a loss)';
+
+/** The invocation's clock and deadline. */
+class Clock {
+  constructor(private readonly deps: NotifierDeps) {}
+  public now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+  /** Time left before the function's timeout (Infinity without a deadline). */
+  public remaining(): number {
+    const r = this.deps.remainingTimeMs?.();
+    return typeof r === 'number' && Number.isFinite(r) ? r : Infinity;
+  }
+}
 
 /**
- * The session memory for one invocation: every call bounded by the timeout; after the first
- * failure the store is not asked again in this invocation (so a delivery of thousands of sessions
- * is never held by a store that does not answer), and every message goes out as if nothing were
- * remembered: a duplicate rather than a loss.
+ * The store for one invocation: every call bounded by the timeout and by its phase's budget;
+ * after the first failure the store is not asked again in this invocation (so a delivery of
+ * thousands of sessions is never held by a store that does not answer), and every message goes
+ * out as if nothing were remembered: a duplicate rather than a loss.
  */
 class Memory {
   private down = false;
+  /** Calls cut by their phase's budget (not a failure of the store). */
+  public budgetCuts = 0;
 
-  constructor(private readonly deps: NotifierDeps) {}
+  constructor(private readonly deps: NotifierDeps, private readonly clock: Clock) {}
 
   public get available(): boolean {
     return this.deps.store !== undefined && !this.down;
   }
 
-  public get(accountId: string, sessionKey: string): Promise<SessionMemory | undefined> {
-    return this.call('session store GetItem', STORE_READ_FAILED, (store) => store.get(accountId, sessionKey));
-  }
-
-  public getLink(accountId: string, name: string): Promise<SessionLink | undefined> {
-    return this.call('session store GetItem', STORE_READ_FAILED, (store) => store.getLink(accountId, name));
-  }
-
-  public async putLink(accountId: string, name: string, link: SessionLink, now: number): Promise<void> {
-    await this.call('session store UpdateItem', STORE_WRITE_FAILED, (store) => store.putLink(accountId, name, link, now));
-  }
-
-  public async record(update: Parameters<SessionStore['recordPublished']>[0]): Promise<void> {
-    await this.call('session store UpdateItem', STORE_WRITE_FAILED, (store) => store.recordPublished(update));
-  }
-
-  /** One store call, bounded by the timeout; undefined when the store is down, slow or failing. */
-  private async call<T>(operation: string, failure: string, op: (store: SessionStore) => Promise<T>): Promise<T | undefined> {
+  /** One store call, bounded by the timeout and `budgetEnd` (a clock time); undefined when down, slow, failing or out of budget. */
+  public async call<T>(operation: string, failure: string, budgetEnd: number, op: (store: SessionStore) => Promise<T>): Promise<T | undefined> {
     if (!this.available) return undefined;
-    try {
-      return await withTimeout(op(this.deps.store!), this.deps.storeTimeoutMs ?? STORE_TIMEOUT_MS, operation);
-    } catch (err) {
-      this.fail(failure, err);
+    const callTimeout = this.deps.storeTimeoutMs ?? STORE_TIMEOUT_MS;
+    const left = Math.min(callTimeout, budgetEnd - this.clock.now(), this.clock.remaining() - FINISH_RESERVE_MS / 2);
+    if (left <= 0) {
+      this.budgetCuts++;
       return undefined;
     }
-  }
-
-  private fail(message: string, err: unknown): void {
-    if (!this.down) {
-      this.deps.log('warn', message, errorFields(err));
+    try {
+      return await withTimeout(op(this.deps.store!), left, operation);
+    } catch (err) {
+      if (left < callTimeout && (err as Error)?.name === 'TimeoutError') {
+        // Cut by the budget or the deadline, not failed: the store stays usable for the other phase.
+        this.budgetCuts++;
+        return undefined;
+      }
+      if (!this.down) this.deps.log('warn', failure, { operation, ...errorFields(err) });
+      this.down = true;
+      return undefined;
     }
-    this.down = true;
   }
 }
 
@@ -144,10 +251,20 @@ function eventKey(e: RootEvent): string {
   return e.eventId.slice(0, 128);
 }
 
+/** A session's ID in the delivery's record (the same on every retry). */
+function draftId(d: { accountId: string; sessionKey: string }): string {
+  return hash(`${d.accountId}|${d.sessionKey}`).slice(0, 20);
+}
+
 /** A chat thread per session, never shared by two sessions: the session key and its first event time, hashed. */
 export function threadIdFor(accountId: string, sessionKey: string, firstEventTime: string): string {
   const digest = createHash('sha256').update(`${accountId}|${sessionKey}|${firstEventTime}`).digest('hex').slice(0, 24);
   return `root-usage-${accountId.replace(/[^0-9]/g, '').slice(0, 12)}-${digest}`;
+}
+
+/** The memory keys a session's draft reads: its own, and each access key of a console session that joined its sign-in. */
+function memoryKeys(draft: SessionDraft): string[] {
+  return [draft.sessionKey, ...draft.accessKeys.map((k) => `key:${k}`).filter((k) => k !== draft.sessionKey)];
 }
 
 /**
@@ -156,9 +273,9 @@ export function threadIdFor(accountId: string, sessionKey: string, firstEventTim
  * actions may have been reported on their own before, in real time). Merged: the earliest first
  * report, its thread, every published event ID.
  */
-async function rememberedSession(memory: Memory, draft: SessionDraft): Promise<SessionMemory | undefined> {
-  const keys = [draft.sessionKey, ...draft.accessKeys.map((k) => `key:${k}`).filter((k) => k !== draft.sessionKey)];
-  const found = (await Promise.all(keys.map((k) => memory.get(draft.accountId, k)))).filter((m): m is SessionMemory => m !== undefined);
+function rememberedSession(read: ReadonlyMap<string, SessionMemory>, draft: SessionDraft): SessionMemory | undefined {
+  const found = memoryKeys(draft).map((k) => read.get(storeRefKey({ accountId: draft.accountId, sessionKey: k })))
+    .filter((m): m is SessionMemory => m !== undefined);
   if (found.length <= 1) return found[0];
   const [base] = [...found].sort((a, b) => a.firstReportedAt - b.firstReportedAt);
   return {
@@ -170,25 +287,35 @@ async function rememberedSession(memory: Memory, draft: SessionDraft): Promise<S
   };
 }
 
+/** The sign-in link a console session's actions delivered without their sign-in may follow, or undefined. */
+function consoleLinkRef(draft: SessionDraft): LinkRef | undefined {
+  const key = draft.accessKeys.length === 1 ? draft.accessKeys[0] : '';
+  if (!draft.sessionKey.startsWith('key:ASIA') || !key.startsWith('ASIA')) return undefined;
+  if (draft.events.some((e) => e.identityType !== 'Root' || e.assumedRoot || (e.eventSource === 'sts.amazonaws.com' && e.eventName === 'AssumeRoot'))) {
+    return undefined;
+  }
+  const ip = draft.events[0].sourceIp;
+  if (Number.isNaN(Date.parse(draft.events[0].sessionCreationDate)) || ip === '') return undefined;
+  return { accountId: draft.accountId, name: `signin:${ip.slice(0, 128)}` };
+}
+
 /**
  * A console session's actions delivered without their sign-in (a later delivery, another region's
  * stream, another EventBridge event) join the sign-in's session when the sign-in left a link for
- * their source IP and their credentials were issued within CONSOLE_SESSION_WINDOW_SECONDS after
- * it (the evidence `sessionDrafts` uses within one delivery). Returns the draft under the sign-in's
- * session key, or the draft unchanged.
+ * their source IP and their credentials were issued at or after it, within
+ * CONSOLE_SESSION_WINDOW_SECONDS (links go forward in time only). Returns the sign-in's session key, or undefined.
  */
-async function linkedConsoleSession(memory: Memory, draft: SessionDraft): Promise<SessionDraft> {
-  const key = draft.accessKeys.length === 1 ? draft.accessKeys[0] : '';
-  if (!draft.sessionKey.startsWith('key:ASIA') || !key.startsWith('ASIA')) return draft;
-  if (draft.events.some((e) => e.identityType !== 'Root' || e.assumedRoot || (e.eventSource === 'sts.amazonaws.com' && e.eventName === 'AssumeRoot'))) {
-    return draft;
-  }
+function linkedSignIn(draft: SessionDraft, link: SessionLink | undefined): string | undefined {
+  if (!link) return undefined;
   const issued = Date.parse(draft.events[0].sessionCreationDate);
-  const ip = draft.events[0].sourceIp;
-  if (Number.isNaN(issued) || ip === '') return draft;
-  const link = await memory.getLink(draft.accountId, `signin:${ip.slice(0, 128)}`);
-  if (!link || issued < link.at - 60_000 || issued > link.at + CONSOLE_SESSION_WINDOW_SECONDS * 1000) return draft;
-  return { ...draft, sessionKey: link.sessionKey, signInIp: ip };
+  if (Number.isNaN(issued) || issued < link.at || issued > link.at + CONSOLE_SESSION_WINDOW_SECONDS * 1000) return undefined;
+  return link.sessionKey;
+}
+
+/** The earliest event time of a set of events, ms (0 when none is a time). */
+function firstEventMs(events: readonly RootEvent[]): number {
+  const times = events.map((e) => Date.parse(e.eventTime)).filter((t) => !Number.isNaN(t));
+  return times.length > 0 ? Math.min(...times) : 0;
 }
 
 /** The records of one invocation, whichever path delivered them. */
@@ -199,6 +326,8 @@ interface Decoded {
   readonly logStream: string;
   readonly records: RootEvent[];
   readonly skipped: number;
+  /** The delivery's identity, the same on every retry: a hash of its log event IDs, or the EventBridge event's ID. */
+  readonly deliveryId: string;
 }
 
 function decode(event: unknown, deps: NotifierDeps): Decoded | BatchResult {
@@ -220,7 +349,8 @@ function decode(event: unknown, deps: NotifierDeps): Decoded | BatchResult {
       });
       return { messageType: 'EVENTBRIDGE', events: 0, skipped: 1, published: 0, suppressed: 0 };
     }
-    return { messageType: 'EVENTBRIDGE', via: 'realtime', logGroup: deps.logGroupName, logStream: '', records: [parsed], skipped: 0 };
+    const deliveryId = hash(`eventbridge|${envelope.id}|${parsed.eventId}`);
+    return { messageType: 'EVENTBRIDGE', via: 'realtime', logGroup: deps.logGroupName, logStream: '', records: [parsed], skipped: 0, deliveryId };
   }
   let decoded: ReturnType<typeof decodeSubscriptionEvent>;
   try {
@@ -263,118 +393,409 @@ function decode(event: unknown, deps: NotifierDeps): Decoded | BatchResult {
       records.push(parsed);
     }
   }
-  return { messageType: payload.messageType, via: 'log', logGroup: payload.logGroup, logStream: payload.logStream, records, skipped };
+  const deliveryId = hash(`log|${payload.logGroup}|${payload.logStream}|${payload.logEvents.map((le) => le.id).join(',')}`);
+  return { messageType: payload.messageType, via: 'log', logGroup: payload.logGroup, logStream: payload.logStream, records, skipped, deliveryId };
 }
 
-type SessionOutcome = { published: boolean; suppressed: number };
+/** One session ready to publish. */
+interface Planned {
+  readonly id: string;
+  readonly group: EventGroup;
+  readonly remembered?: SessionMemory;
+  readonly restart: boolean;
+  readonly threadId: string;
+  readonly continuation?: Continuation;
+  readonly suppressed: number;
+  readonly tamper: boolean;
+  /** Sessions held back earlier by the flood bound, reported by this message. */
+  carried: number;
+}
+
+/** One publish: a session's message, or a flood summary. */
+interface Job {
+  readonly planned?: Planned;
+  readonly summary?: HeldSummary & { readonly rate: RateRef; readonly ids: string[] };
+  readonly priority: number;
+}
+
+const priorityOf = (kind: RootUseKind) => KIND_PRIORITY.indexOf(kind);
+
+/** Runs `fn` over `items`, at most `limit` at a time, starting none once `stop()` says so; the items not started are returned. */
+async function runBounded<T>(items: readonly T[], limit: number, stop: () => boolean, fn: (item: T) => Promise<void>): Promise<T[]> {
+  const left: T[] = [];
+  let next = 0;
+  const worker = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= items.length) return;
+      if (stop()) {
+        left.push(items[i]);
+        continue;
+      }
+      await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return left;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
 
 /**
  * Handles one invocation: a CloudWatch Logs subscription delivery (one log stream) or one
- * EventBridge event. Decodes it, parses each record (skipping, with a log line, anything that is
- * not a root-usage CloudTrail record), splits the events into root sessions, and for each session,
- * at most `concurrency` at a time: reads its memory, drops the events already published, and
- * publishes one message (a continuation when the session was reported before), then remembers
- * it. Every session is attempted; if any publish fails, it then throws, so Lambda retries the
- * delivery, and the retry publishes only what was not published yet (when the store is available;
- * otherwise a duplicate rather than a loss).
+ * EventBridge event, against the invocation's deadline.
+ *
+ * 1. Decodes and parses (skipping, with a log line, anything that is not a root-usage CloudTrail
+ *    record) and splits the events into root sessions.
+ * 2. Reads, within STORE_READ_BUDGET_MS in total and only with time to spare: the delivery's
+ *    record (the sessions an earlier attempt of this delivery handled: not read nor published
+ *    again), then the other sessions' memory, links and flood counters in batches.
+ * 3. Publishes, at most `concurrency` at a time, most alarming first: each session's message
+ *    (a continuation when the session was reported before, within its real life); for the kinds
+ *    that are not alarming, at most MAX_MESSAGES_PER_WINDOW per account and kind per window, then
+ *    one summary. No publish starts within FINISH_RESERVE_MS of the deadline.
+ * 4. Writes, within STORE_WRITE_BUDGET_MS: the delivery's record first, then flood counters,
+ *    session memories and links.
+ * 5. If any session was not published (SNS failed, or the deadline came first), throws: Lambda
+ *    retries the delivery, and the retry publishes only the rest; after two retries the delivery
+ *    goes to the failure queue. A duplicate is possible (a store that failed), never a silent loss.
  */
 export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchResult> {
   const decoded = decode(event, deps);
   if (!('records' in decoded)) return decoded;
   const { records, via } = decoded;
+  const clock = new Clock(deps);
   const drafts = sessionDrafts(records);
   const names = new AccountNames(deps);
-  const memory = new Memory(deps);
-  const now = deps.now ?? Date.now;
-  const results = await mapBounded(drafts, deps.concurrency ?? PUBLISH_CONCURRENCY, async (delivered): Promise<SessionOutcome> => {
-    let draft = delivered;
-    // Tamper groups are never remembered, so never suppressed (a retry may repeat one: a duplicate rather than a loss).
-    const tamperGroup = draft.sessionKey.startsWith('tamper:');
-    let remembered = tamperGroup ? undefined : await rememberedSession(memory, draft);
-    if (!remembered && !tamperGroup) {
-      const linked = await linkedConsoleSession(memory, draft);
-      if (linked !== draft) {
-        const signInMemory = await memory.get(linked.accountId, linked.sessionKey);
-        if (signInMemory) {
-          draft = linked;
-          remembered = signInMemory;
+  const memory = new Memory(deps, clock);
+  const concurrency = deps.concurrency ?? PUBLISH_CONCURRENCY;
+  const startedAt = clock.now();
+  const window = Math.floor(startedAt / (RATE_WINDOW_SECONDS * 1000)) * RATE_WINDOW_SECONDS * 1000;
+  const previousWindow = window - RATE_WINDOW_SECONDS * 1000;
+
+  // 2. Reads.
+  const readEnd = startedAt + (deps.storeReadBudgetMs ?? STORE_READ_BUDGET_MS);
+  const sessions = new Map<string, SessionMemory>();
+  const links = new Map<string, SessionLink>();
+  const rates = new Map<string, RateCount>();
+  let done: ReadonlySet<string> = new Set();
+  const readMemory = memory.available && clock.remaining() >= MIN_REMAINING_FOR_MEMORY_MS;
+  if (memory.available && !readMemory) deps.log('warn', STORE_SKIPPED_SHORT_TIME, { remainingMs: clock.remaining(), sessions: drafts.length });
+  if (readMemory) {
+    done = await memory.call('session store GetItem (delivery)', STORE_READ_FAILED, readEnd, (st) => st.getDelivery(decoded.deliveryId)) ?? new Set();
+  }
+  const todo = drafts.filter((d) => !done.has(draftId(d)));
+  const alreadyDone = drafts.length - todo.length;
+  if (alreadyDone > 0) deps.log('info', 'sessions of this delivery handled by an earlier attempt: not read nor published again', { sessions: alreadyDone, via });
+  if (readMemory && memory.available) {
+    const sessionRefs: SessionRef[] = [];
+    const linkRefs: LinkRef[] = [];
+    const rateRefs = new Map<string, RateRef>();
+    for (const d of todo) {
+      if (d.sessionKey.startsWith('tamper:')) continue;
+      for (const k of memoryKeys(d)) sessionRefs.push({ accountId: d.accountId, sessionKey: k });
+      const l = consoleLinkRef(d);
+      if (l) linkRefs.push(l);
+      const kind = classifyDraft(d).headlineKind;
+      if (!isAlarming(kind)) {
+        for (const w of [window, previousWindow]) {
+          const r = { accountId: d.accountId, kind, window: w };
+          rateRefs.set(storeRefKey(r), r);
         }
+      }
+    }
+    const refs = [
+      ...sessionRefs.map((r) => ({ sessions: [r], links: [], rates: [] })),
+      ...linkRefs.map((r) => ({ sessions: [], links: [r], rates: [] })),
+      ...[...rateRefs.values()].map((r) => ({ sessions: [], links: [], rates: [r] })),
+    ];
+    const batches = chunks(refs, STORE_BATCH_SIZE).map((c) => ({
+      sessions: c.flatMap((x) => x.sessions), links: c.flatMap((x) => x.links), rates: c.flatMap((x) => x.rates),
+    }));
+    const readBatch = async (b: typeof batches[number]) => {
+      const got = await memory.call('session store BatchGetItem', STORE_READ_FAILED, readEnd, (st) => st.getMany(b));
+      if (!got) return;
+      for (const [k, v] of got.sessions) sessions.set(k, v);
+      for (const [k, v] of got.links) links.set(k, v);
+      for (const [k, v] of got.rates) rates.set(k, v);
+    };
+    const unread = await runBounded(batches, concurrency, () => !memory.available || clock.now() >= readEnd, readBatch);
+    // The sign-ins that console actions link to, when their memory was not in the batches.
+    const signIns: SessionRef[] = [];
+    for (const d of todo) {
+      const l = consoleLinkRef(d);
+      const target = l ? linkedSignIn(d, links.get(storeRefKey(l))) : undefined;
+      const ref = target ? { accountId: d.accountId, sessionKey: target } : undefined;
+      if (ref && !sessions.has(storeRefKey(ref))) signIns.push(ref);
+    }
+    const unreadSignIns = await runBounded(chunks(signIns, STORE_BATCH_SIZE).map((c) => ({ sessions: c, links: [], rates: [] })), concurrency,
+      () => !memory.available || clock.now() >= readEnd, readBatch);
+    if (memory.available && unread.length + unreadSignIns.length + memory.budgetCuts > 0) {
+      deps.log('warn', STORE_READ_BUDGET_SPENT, {
+        batchesNotRead: unread.length + unreadSignIns.length + memory.budgetCuts, budgetMs: deps.storeReadBudgetMs ?? STORE_READ_BUDGET_MS,
+      });
+    }
+  }
+
+  // Each session: its memory, its fresh events, its classification.
+  const planned: Planned[] = [];
+  // The events of sessions an earlier attempt handled are not published again.
+  let suppressedTotal = drafts.filter((d) => done.has(draftId(d))).reduce((n, d) => n + d.events.length, 0);
+  const doneNow: string[] = [];
+  for (const delivered of todo) {
+    let draft = delivered;
+    const tamper = draft.sessionKey.startsWith('tamper:');
+    // Tamper groups are never remembered, so never suppressed (a retry may repeat one: a duplicate rather than a loss).
+    let remembered = tamper ? undefined : rememberedSession(sessions, draft);
+    if (!remembered && !tamper) {
+      const l = consoleLinkRef(draft);
+      const target = l ? linkedSignIn(draft, links.get(storeRefKey(l))) : undefined;
+      const signIn = target ? sessions.get(storeRefKey({ accountId: draft.accountId, sessionKey: target })) : undefined;
+      if (target && signIn) {
+        draft = { ...draft, sessionKey: target, signInIp: draft.events[0].sourceIp };
+        remembered = signIn;
       }
     }
     const fresh = remembered
       ? draft.events.filter((e) => e.eventId === '' || e.tamper !== '' || !remembered.publishedIds.has(eventKey(e)))
       : draft.events;
     const suppressed = draft.events.length - fresh.length;
+    suppressedTotal += suppressed;
     if (fresh.length === 0) {
       deps.log('info', 'not published again: every event of this session was published before', {
         accountId: draft.accountId, session: draft.sessionKey, events: draft.events.length, via,
       });
-      return { published: false, suppressed };
+      doneNow.push(draftId(delivered));
+      continue;
     }
-    const group = classifyDraft({ ...draft, events: fresh } satisfies SessionDraft, remembered?.assumeRoot);
-    const threadId = remembered?.threadId || threadIdFor(group.accountId, group.sessionKey, group.events[0].event.eventTime);
-    const continuation: Continuation | undefined = remembered ? {
-      firstReportedAt: remembered.firstReportedAt,
-      via: remembered.firstReportedVia,
-      eventsSoFar: remembered.eventCount,
-      earlier: remembered.events,
-      callArrivedLate: group.assumeRootCall !== undefined && remembered.assumeRoot === undefined && remembered.eventCount > 0,
+    let group = classifyDraft({ ...draft, events: fresh } satisfies SessionDraft, remembered?.assumeRoot);
+    // A session lasts at most its real life: after it, the same key starts a new session and thread.
+    const firstMs = firstEventMs(fresh);
+    const life = sessionLifeSeconds(group.sessionKey, isAssumeRootSession(group) || group.assumeRoot !== undefined) * 1000;
+    const restart = remembered !== undefined && remembered.firstEventAt > 0 && firstMs > 0 && firstMs - remembered.firstEventAt > life;
+    if (restart) {
+      deps.log('info', 'a new session under a key seen before: the earlier one outlived its real life', {
+        accountId: group.accountId, session: group.sessionKey, lifeSeconds: life / 1000,
+      });
+      group = classifyDraft({ ...draft, events: fresh }, undefined);
+    }
+    const current = restart ? undefined : remembered;
+    const threadId = current?.threadId || threadIdFor(group.accountId, group.sessionKey, group.events[0].event.eventTime);
+    const continuation: Continuation | undefined = current ? {
+      firstReportedAt: current.firstReportedAt,
+      via: current.firstReportedVia,
+      eventsSoFar: current.eventCount,
+      earlier: current.events,
+      callArrivedLate: group.assumeRootCall !== undefined && current.assumeRoot === undefined && current.eventCount > 0,
     } : undefined;
-    const rendered = await render(group, deps, names, decoded.logGroup, threadId, continuation);
-    await deps.publish({ TopicArn: deps.topicArn, Subject: rendered.subject, Message: rendered.message, MessageStructure: 'json' });
-    deps.log('info', 'published', {
-      accountId: group.accountId,
-      kind: group.headlineKind,
-      events: group.events.length,
-      suppressed,
-      continuation: continuation !== undefined,
-      via,
-      subject: rendered.subject,
-    });
-    if (tamperGroup) return { published: true, suppressed };
-    await memory.record({
-      accountId: group.accountId,
-      sessionKey: group.sessionKey,
-      now: now(),
-      via,
-      threadId,
-      events: group.events.map((c) => ({ id: eventKey(c.event), name: c.event.eventName.slice(0, 128), time: c.event.eventTime.slice(0, 40) })),
-      assumeRoot: group.assumeRoot,
-      previous: remembered,
-    });
-    // A successful console sign-in leaves a link for its console actions delivered later.
-    if (group.sessionKey.startsWith('login:') && group.signInIp !== '') {
-      const login = group.events.find((c) => c.event.eventName === 'ConsoleLogin');
-      const at = login ? Date.parse(login.event.eventTime) : NaN;
-      if (!Number.isNaN(at)) await memory.putLink(group.accountId, `signin:${group.signInIp.slice(0, 128)}`, { sessionKey: group.sessionKey, at }, now());
+    planned.push({ id: draftId(delivered), group, remembered, restart, threadId, continuation, suppressed, tamper, carried: 0 });
+  }
+
+  // 3. The flood bound, then the order: most alarming first.
+  const jobs: Job[] = [];
+  const rateAdds = new Map<string, { ref: RateRef; add: { sent: number; held: number; reported: number } }>();
+  const addRate = (ref: RateRef, add: Partial<RateCount>) => {
+    const k = storeRefKey(ref);
+    const cur = rateAdds.get(k) ?? { ref, add: { sent: 0, held: 0, reported: 0 } };
+    cur.add.sent += add.sent ?? 0;
+    cur.add.held += add.held ?? 0;
+    cur.add.reported += add.reported ?? 0;
+    rateAdds.set(k, cur);
+  };
+  const byKind = new Map<string, Planned[]>();
+  for (const p of planned) {
+    if (isAlarming(p.group.headlineKind) || p.tamper) {
+      jobs.push({ planned: p, priority: priorityOf(p.group.headlineKind) });
+      continue;
     }
-    return { published: true, suppressed };
+    const k = `${p.group.accountId}|${p.group.headlineKind}`;
+    byKind.set(k, [...(byKind.get(k) ?? []), p]);
+  }
+  let heldTotal = 0;
+  for (const group of byKind.values()) {
+    const { accountId, headlineKind: kind } = group[0].group;
+    const ref: RateRef = { accountId, kind, window };
+    const prevRef: RateRef = { accountId, kind, window: previousWindow };
+    const cur = rates.get(storeRefKey(ref)) ?? { sent: 0, held: 0, reported: 0 };
+    const prev = rates.get(storeRefKey(prevRef));
+    const allowed = Math.max(0, MAX_MESSAGES_PER_WINDOW - cur.sent);
+    const sent = group.slice(0, allowed);
+    const held = group.slice(allowed);
+    // Held back in the previous window after its summary: carried into the first message of this one.
+    const carried = cur.sent === 0 && cur.reported === 0 && prev ? Math.max(0, prev.held - prev.reported) : 0;
+    if (carried > 0) addRate(prevRef, { reported: carried });
+    for (const p of sent) jobs.push({ planned: p, priority: priorityOf(kind) });
+    if (sent.length > 0) {
+      sent[0].carried = carried;
+      addRate(ref, { sent: sent.length });
+    }
+    if (held.length > 0) {
+      heldTotal += held.length;
+      const ids = held.map((p) => p.id);
+      if (cur.reported === 0) {
+        // The first summary of this window: one message.
+        jobs.push({
+          summary: {
+            accountId,
+            kind,
+            groups: held.map((p) => p.group),
+            heldBefore: cur.held,
+            carried: sent.length === 0 ? carried : 0,
+            windowStart: window,
+            windowSeconds: RATE_WINDOW_SECONDS,
+            bound: MAX_MESSAGES_PER_WINDOW,
+            rate: ref,
+            ids,
+          },
+          priority: priorityOf(kind) + 0.5,
+        });
+      } else {
+        // A summary of this window went out already: counted, and carried into the next window's first message.
+        addRate(ref, { held: held.length });
+        doneNow.push(...ids);
+        deps.log('info', 'held back by the flood bound: counted for the next window', { accountId, kind, sessions: held.length });
+      }
+    }
+  }
+  jobs.sort((a, b) => a.priority - b.priority);
+
+  // The account names, before publishing (bounded by the lookup timeout), so that messages go out in the jobs' order.
+  const accountIds = [...new Set(jobs.flatMap((j) => (j.summary ? [j.summary.accountId]
+    : [j.planned!.group.accountId, ...(j.planned!.group.assumeRoot ? [j.planned!.group.assumeRoot.callerAccountId] : [])])))];
+  const resolved = new Map<string, AccountName | undefined>();
+  await runBounded(accountIds, concurrency, () => clock.remaining() < FINISH_RESERVE_MS * 2, async (id) => {
+    resolved.set(id, await names.lookup(id));
   });
-  const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-  const done = results.filter((r): r is PromiseFulfilledResult<SessionOutcome> => r.status === 'fulfilled').map((r) => r.value);
-  const suppressed = done.reduce((n, r) => n + r.suppressed, 0);
-  if (failures.length > 0) {
-    for (const f of failures) deps.log('error', 'publish failed', errorFields(f.reason));
-    throw new Error(`${failures.length} of ${drafts.length} notification(s) could not be published: ${(failures[0].reason as Error)?.message ?? failures[0].reason}`);
+
+  // Publishing.
+  const publishedIds: string[] = [];
+  const published: Planned[] = [];
+  const failures: unknown[] = [];
+  let summaries = 0;
+  const publishOne = async (job: Job) => {
+    try {
+      const timeout = Math.min(deps.publishTimeoutMs ?? PUBLISH_TIMEOUT_MS, clock.remaining() - FINISH_RESERVE_MS);
+      if (job.summary) {
+        const s = job.summary;
+        const rendered = renderSummary(s, {
+          accountName: resolved.get(s.accountId), region: deps.region, logGroupName: decoded.logGroup, alarmName: deps.alarmName,
+        });
+        await withTimeout(deps.publish({ TopicArn: deps.topicArn, Subject: rendered.subject, Message: rendered.message, MessageStructure: 'json' }), timeout, 'sns:Publish');
+        deps.log('info', 'published a flood summary', { accountId: s.accountId, kind: s.kind, held: s.groups.length, subject: rendered.subject });
+        addRate(s.rate, { held: s.groups.length, reported: s.groups.length });
+        publishedIds.push(...s.ids);
+        summaries++;
+        return;
+      }
+      const p = job.planned!;
+      const rendered = render(p, deps, resolved, decoded.logGroup);
+      await withTimeout(deps.publish({ TopicArn: deps.topicArn, Subject: rendered.subject, Message: rendered.message, MessageStructure: 'json' }), timeout, 'sns:Publish');
+      deps.log('info', 'published', {
+        accountId: p.group.accountId,
+        kind: p.group.headlineKind,
+        events: p.group.events.length,
+        suppressed: p.suppressed,
+        continuation: p.continuation !== undefined,
+        via,
+        subject: rendered.subject,
+      });
+      publishedIds.push(p.id);
+      published.push(p);
+    } catch (err) {
+      failures.push(err);
+    }
+  };
+  const notStarted = await runBounded(jobs, concurrency, () => clock.remaining() < FINISH_RESERVE_MS + MIN_PUBLISH_MS, publishOne);
+
+  // 4. Writes: the delivery's record first, then counters, memories and links.
+  const writeEnd = clock.now() + (deps.storeWriteBudgetMs ?? STORE_WRITE_BUDGET_MS);
+  const writes: Array<() => Promise<unknown>> = [];
+  const handled = [...doneNow, ...publishedIds];
+  // Time ran short before the reads: no writes either (a duplicate is possible later, never a loss now).
+  if (readMemory && memory.available && handled.length > 0) {
+    await memory.call('session store UpdateItem (delivery)', STORE_WRITE_FAILED, writeEnd, (st) => st.recordDelivery(decoded.deliveryId, handled, clock.now()));
+  }
+  for (const { ref, add } of rateAdds.values()) {
+    if (add.sent + add.held + add.reported > 0) writes.push(() => memory.call('session store UpdateItem (counter)', STORE_WRITE_FAILED, writeEnd, (st) => st.addRate(ref, add, clock.now())));
+  }
+  for (const p of published) {
+    if (p.tamper) continue;
+    const g = p.group;
+    writes.push(async () => {
+      await memory.call('session store UpdateItem', STORE_WRITE_FAILED, writeEnd, (st) => st.recordPublished({
+        accountId: g.accountId,
+        sessionKey: g.sessionKey,
+        now: clock.now(),
+        via,
+        threadId: p.threadId,
+        events: g.events.map((c) => ({ id: eventKey(c.event), name: c.event.eventName.slice(0, 128), time: c.event.eventTime.slice(0, 40) })),
+        assumeRoot: g.assumeRoot,
+        previous: p.remembered,
+        restart: p.restart,
+        firstEventAt: firstEventMs(g.events.map((c) => c.event)),
+      }));
+      // A successful console sign-in leaves a link for its console actions delivered later.
+      if (g.sessionKey.startsWith('login:') && g.signInIp !== '') {
+        const login = g.events.find((c) => c.event.eventName === 'ConsoleLogin');
+        const at = login ? Date.parse(login.event.eventTime) : NaN;
+        if (!Number.isNaN(at)) {
+          await memory.call('session store UpdateItem (link)', STORE_WRITE_FAILED, writeEnd,
+            (st) => st.putLink(g.accountId, `signin:${g.signInIp.slice(0, 128)}`, { sessionKey: g.sessionKey, at }, clock.now()));
+        }
+      }
+    });
+  }
+  memory.budgetCuts = 0;
+  if (readMemory && memory.available) {
+    const stopWriting = () => !memory.available || clock.now() >= writeEnd || clock.remaining() < FINISH_RESERVE_MS / 2;
+    const cut = await runBounded(writes, concurrency, stopWriting, (w) => w().then(() => undefined));
+    if (cut.length + memory.budgetCuts > 0 && memory.available) deps.log('warn', STORE_WRITES_CUT, { writesNotMade: cut.length + memory.budgetCuts });
+  }
+
+  // 5. Nothing lost silently.
+  const unpublished = failures.length + notStarted.length;
+  if (unpublished > 0) {
+    for (const f of failures) deps.log('error', 'publish failed', errorFields(f));
+    if (notStarted.length > 0) {
+      deps.log('error', 'not published before the deadline: failing the invocation so that Lambda retries the rest', {
+        notPublished: notStarted.length, remainingMs: clock.remaining(),
+      });
+    }
+    const reason = failures.length > 0
+      ? `${(failures[0] as Error)?.message ?? failures[0]}`
+      : 'the function\'s deadline came first';
+    throw new Error(`${unpublished} of ${jobs.length} notification(s) could not be published: ${reason}`
+      + (failures.length > 0 && notStarted.length > 0 ? ` (and ${notStarted.length} not started before the deadline)` : ''));
   }
   return {
     messageType: decoded.messageType,
     events: records.length,
     skipped: decoded.skipped,
-    published: done.filter((r) => r.published).length,
-    suppressed,
+    published: published.length + summaries,
+    suppressed: suppressedTotal,
+    ...(heldTotal > 0 ? { held: heldTotal } : {}),
   };
 }
 
-/** Renders a group; if that fails for any reason, the minimal fallback message. */
-async function render(
-  group: EventGroup, deps: NotifierDeps, names: AccountNames, logGroupName: string, threadId: string, continuation: Continuation | undefined,
-): Promise<RenderedMessage> {
-  const [accountName, callerAccountName] = await Promise.all([
-    names.lookup(group.accountId),
-    group.assumeRoot ? names.lookup(group.assumeRoot.callerAccountId) : Promise.resolve(undefined),
-  ]);
-  const ctx = { accountName, callerAccountName, region: deps.region, logGroupName, alarmName: deps.alarmName, threadId, continuation };
+/** Renders a session's message; if that fails for any reason, the minimal fallback message. */
+function render(p: Planned, deps: NotifierDeps, names: ReadonlyMap<string, AccountName | undefined>, logGroupName: string): RenderedMessage {
+  const group = p.group;
+  const accountName = names.get(group.accountId);
+  const callerAccountName = group.assumeRoot ? names.get(group.assumeRoot.callerAccountId) : undefined;
+  const ctx = {
+    accountName,
+    callerAccountName,
+    region: deps.region,
+    logGroupName,
+    alarmName: deps.alarmName,
+    threadId: p.threadId,
+    continuation: p.continuation,
+    heldBefore: p.carried,
+  };
   try {
     return renderWithinLimit(group, ctx, deps.limits ?? DEFAULT_LIMITS);
   } catch (err) {
@@ -384,4 +805,3 @@ async function render(
     return renderFallback(group, ctx, (deps.now ?? Date.now)());
   }
 }
-

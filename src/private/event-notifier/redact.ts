@@ -11,12 +11,41 @@ export const REDACTED = '(redacted by the root-usage event notifier)';
 /** Deeper values are replaced too: nothing a record really holds is that deep. */
 export const MAX_RAW_DEPTH = 32;
 
-/** Keys whose values are secrets, whatever their case or place in the record. */
-const SECRET_KEY = /(secret|passw(or)?d|passphrase|sessiontoken|securitytoken|accesstoken|refreshtoken|idtoken|authtoken|^token$|privatekey|samlresponse|samlassertion|^assertion$|^otp$|mfacode|authenticationcode|credentialsjson)/i;
+/**
+ * The rules for keys whose values are secrets, whatever their case or place in the record; one
+ * entry per rule, so that a test can name each (test/event-notifier/redact.test.ts). Keys are
+ * compared with `_`, `-`, `.` and spaces removed (`api_key`, `X-Api-Key`, `github.token` too).
+ */
+export const SECRET_KEY_RULES: readonly RegExp[] = [
+  /secret/i, /passw(or)?d/i, /passphrase/i, /pwd$/i,
+  /sessiontoken/i, /securitytoken/i, /accesstoken/i, /refreshtoken/i, /idtoken/i, /authtoken/i, /githubtoken/i,
+  /bearertoken/i, /^token$/i, /tokencode$/i,
+  /apikey/i, /^authorization$/i, /cookie/i,
+  /privatekey/i, /samlresponse/i, /samlassertion/i, /^assertion$/i, /^otp$/i, /mfacode/i, /authenticationcode/i, /credentialsjson/i,
+  /userdata/i, /connectionstring/i, /connstr$/i, /^(database|db|jdbc|mongo|redis)url$/i, /^dsn$/i,
+];
 
 /** Whether the value of `key` is a secret (accessKeyId is kept on purpose: it is the session's identity). */
 export function isSecretKey(key: string): boolean {
-  return /^accesskeyid$/i.test(key) ? false : SECRET_KEY.test(key);
+  const k = key.replace(/[\s_.-]/g, '');
+  return /^accesskeyid$/i.test(k) ? false : SECRET_KEY_RULES.some((rule) => rule.test(k));
+}
+
+/**
+ * Name/value pairs (`{Name, Value}`, `{name, value}`, `{Key, Value}`, `{ParameterKey,
+ * ParameterValue}`, `{OptionName, Value}`): APIs put environment variables, parameters and tags in
+ * arrays of these, so the key that names the secret is a value. The value sibling is redacted when
+ * the name is a secret's.
+ */
+const PAIR_NAME = /^(name|key|parameterkey|optionname|variablename)$/i;
+const PAIR_VALUE = /^(value|parametervalue|optionvalue|variablevalue)$/i;
+
+/** A credential inside a URL or connection string (`scheme://user:password@host`, `Password=...;`). */
+const INLINE_SECRET = /([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s@/]+@|((?:password|pwd|accountkey|sharedaccesskey|secret)\s*=\s*)[^;\s]+/gi;
+
+/** A string with credentials inside URLs and connection strings replaced. */
+export function redactInline(s: string): string {
+  return s.replace(INLINE_SECRET, (_m, url: string | undefined, kv: string | undefined) => (url ? `${url}${REDACTED}@` : `${kv}${REDACTED}`));
 }
 
 /**
@@ -24,12 +53,17 @@ export function isSecretKey(key: string): boolean {
  * else changed. Iterates nothing twice; never throws on any JSON value.
  */
 export function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactInline(value);
   if (typeof value !== 'object' || value === null) return value;
   if (depth >= MAX_RAW_DEPTH) return '(nested too deep: not shown)';
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  const entries = Object.entries(value as Record<string, unknown>);
+  const pairName = entries.find(([k, v]) => PAIR_NAME.test(k) && typeof v === 'string');
+  const secretPair = pairName !== undefined && isSecretKey(pairName[1] as string);
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    out[k] = isSecretKey(k) && v !== null && v !== '' ? REDACTED : redact(v, depth + 1);
+  for (const [k, v] of entries) {
+    const secret = isSecretKey(k) || (secretPair && PAIR_VALUE.test(k));
+    out[k] = secret && v !== null && v !== '' ? REDACTED : redact(v, depth + 1);
   }
   return out;
 }

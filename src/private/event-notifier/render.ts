@@ -1,4 +1,4 @@
-import { describeEvent, headline } from './classify';
+import { describeEvent, headline, RootUseKind } from './classify';
 import { RootEvent } from './cloudtrail';
 import { EventGroup, isAssumeRootSession } from './group';
 import { alarmUrl, insightsString, logsInsightsUrl, shiftIso } from './links';
@@ -19,12 +19,24 @@ export interface Continuation {
   readonly callArrivedLate: boolean;
 }
 
+/**
+ * An account's name and who chose it: the account itself (Organizations: any member account
+ * may set its own name, `account:PutAccountName`), or the platform team (the construct's
+ * `accountNames`). A name the account set is always shown marked as such.
+ */
+export interface AccountName {
+  readonly name: string;
+  readonly setByAccount: boolean;
+}
+
 /** Where the events came from and where links point. */
 export interface RenderContext {
-  /** The account's name from AWS Organizations, when it could be read. */
-  readonly accountName?: string;
-  /** The name of the calling account of the AssumeRoot call, when it could be read. */
-  readonly callerAccountName?: string;
+  /** The account's name, when known. */
+  readonly accountName?: AccountName;
+  /** The name of the calling account of the AssumeRoot call, when known. */
+  readonly callerAccountName?: AccountName;
+  /** Sessions of this account and kind held back by the flood bound in the previous window, reported here. */
+  readonly heldBefore?: number;
   /** The region of the log group and the alarm (the function's region). */
   readonly region: string;
   /** The log group the subscription delivered from. */
@@ -57,6 +69,29 @@ export function firstReported(c: Continuation): string {
 export function subjectName(name: string | undefined): string {
   const n = name ? toSubjectText(name) : '';
   return /[A-Za-z]/.test(n) ? n : '';
+}
+
+/** A name as the subject shows it: a platform name as it is; a name the account chose marked `self-named`. */
+function subjectNamePart(name: AccountName | undefined, room: number): string {
+  const n = subjectName(name?.name);
+  if (n === '') return '';
+  const [pre, post] = name!.setByAccount ? [' (self-named ', ')'] : [' (', ')'];
+  const fit = room - pre.length - post.length;
+  return fit >= 4 ? `${pre}${truncateChars(n, fit)}${post}` : '';
+}
+
+/** An AWS root-task policy (centralized root access): `arn:<partition>:iam::aws:policy/root-task/<Name>`. */
+export const AWS_ROOT_TASK_POLICY = /^arn:aws(-[a-z]+)*:iam::aws:policy\/root-task\/[A-Za-z0-9+=,.@_-]{1,128}$/;
+
+/** Whether a task policy ARN is one of AWS's root-task policies (anything else is the caller's text, never printed as a task). */
+export function isAwsTaskPolicy(arn: string): boolean {
+  return AWS_ROOT_TASK_POLICY.test(arn);
+}
+
+/** The caller of an AssumeRoot call, short: `assumed-role/<role>/<session>`, `user/<name>`, or the ARN. */
+export function shortCaller(arn: string): string {
+  const m = /^arn:[^:]*:(?:sts|iam)::\d{12}:(.+)$/.exec(arn);
+  return m ? m[1] : arn;
 }
 
 /** Bounds of one message. */
@@ -112,16 +147,34 @@ export interface ChatNotification {
   };
 }
 
-function accountLabel(id: string, name: string | undefined): string {
-  const n = name ? oneLine(name, 200) : '';
-  return n !== '' ? `${oneLine(id, 20)} (${n})` : oneLine(id, 20);
+function accountLabel(id: string, name: AccountName | undefined): string {
+  const n = name ? oneLine(name.name, 200) : '';
+  if (n === '') return oneLine(id, 20);
+  return name!.setByAccount ? `${oneLine(id, 20)} (name set by the account itself: "${n}")` : `${oneLine(id, 20)} (${n})`;
 }
 
-/** The account for chat: the ID (digits only) and the name reduced to letters, digits, spaces and hyphens. */
-function chatAccount(id: string, name: string | undefined): string {
+/** The account for chat: the ID (digits only) and the name reduced to letters, digits, spaces and hyphens, marked when the account chose it. */
+function chatAccount(id: string, name: AccountName | undefined): string {
   const digits = id.replace(/[^0-9]/g, '').slice(0, 12) || 'unknown';
-  const n = name ? truncateChars(chatWord(name), 60) : '';
-  return n !== '' ? `${digits} ${n}` : digits;
+  const n = name ? truncateChars(chatWord(name.name), 60) : '';
+  if (n === '') return digits;
+  return name!.setByAccount ? `${digits} self-named ${n}` : `${digits} ${n}`;
+}
+
+/** The task of a group, when it is an AWS root-task policy; '' otherwise. */
+function awsTask(group: EventGroup): string {
+  const task = group.assumeRoot?.taskPolicyArn || group.assumeRootCall?.taskPolicyArn || '';
+  return isAwsTaskPolicy(task) ? task : '';
+}
+
+/** Whether the group is denied AssumeRoot calls (one caller, one target, one window). */
+function isDeniedGroup(group: EventGroup): boolean {
+  return group.sessionKey.startsWith('denied:');
+}
+
+/** The accounts whose resources the root user acted on, when not its own. */
+function resourceAccounts(group: EventGroup): string[] {
+  return distinct(group.events.map((e) => e.event.resourceAccountId));
 }
 
 function distinct(values: Iterable<string>): string[] {
@@ -137,11 +190,21 @@ export function taskName(taskPolicyArn: string): string {
 /**
  * The subject: `<what>: <account id> (<account name>) from <ip>`, under 100 printable ASCII
  * characters. The account name is shortened first, then dropped, so the account ID and the
- * source always fit; the whole is cut as a last resort.
+ * source always fit; the whole is cut as a last resort. Denied AssumeRoot calls name their
+ * caller first: `AssumeRoot denied: N calls by <caller account> <caller> for <target>`. A root
+ * user acting on another account's resource: `... <account> on a resource of <other account>`.
  */
-export function renderSubject(group: EventGroup, accountName: string | undefined, continuation?: Continuation): string {
+export function renderSubject(group: EventGroup, accountName: AccountName | undefined, continuation?: Continuation): string {
   const what = `${headline(group.headlineKind, isAssumeRootSession(group))}${continuation ? ' continues' : ''}`;
-  const task = group.assumeRoot?.taskPolicyArn || group.assumeRootCall?.taskPolicyArn || '';
+  if (isDeniedGroup(group)) {
+    const call = group.events[0].event;
+    const n = group.events.length;
+    const head = `${what}: ${n} call${n === 1 ? '' : 's'} by ${toSubjectText(group.accountId)} `;
+    const tail = ` for ${toSubjectText(call.targetAccountId) || 'an unknown account'}`;
+    const caller = truncateChars(toSubjectText(shortCaller(call.identityArn)) || 'unknown caller', Math.max(8, MAX_SUBJECT_CHARS - head.length - tail.length));
+    return truncateChars(`${head}${caller}${tail}`, MAX_SUBJECT_CHARS);
+  }
+  const task = awsTask(group);
   let tail: string;
   if (task) {
     tail = `, task ${toSubjectText(taskName(task))}`;
@@ -149,12 +212,12 @@ export function renderSubject(group: EventGroup, accountName: string | undefined
     const ips = distinct(group.events.map((e) => e.event.sourceIp));
     tail = ips.length === 1 ? ` from ${toSubjectText(ips[0])}` : ips.length > 1 ? ` from ${ips.length} addresses` : '';
   }
+  const others = resourceAccounts(group);
+  const on = others.length === 1 ? ` on a resource of ${toSubjectText(others[0])}` : others.length > 1 ? ` on resources of ${others.length} other accounts` : '';
   const count = group.events.length > 1 ? ` (${group.events.length} events)` : '';
   const fixed = `${what}: ${toSubjectText(group.accountId)}`;
-  const rest = `${tail}${count}`;
-  const name = subjectName(accountName);
-  const room = MAX_SUBJECT_CHARS - fixed.length - rest.length - 3; // " (" + ")"
-  const namePart = name !== '' && room >= 6 ? ` (${truncateChars(name, room)})` : '';
+  const rest = `${on}${tail}${count}`;
+  const namePart = subjectNamePart(accountName, MAX_SUBJECT_CHARS - fixed.length - rest.length);
   return truncateChars(`${fixed}${namePart}${rest}`, MAX_SUBJECT_CHARS);
 }
 
@@ -188,6 +251,12 @@ export function eventQuery(e: RootEvent): string {
   return `fields @timestamp, @message\n| filter eventID = ${insightsString(e.eventId.slice(0, 128))}`;
 }
 
+/** A task policy as a body shows it: an AWS root-task policy's ARN, or a note (the caller chose that text). */
+function taskText(arn: string): string {
+  if (arn === '') return '-';
+  return isAwsTaskPolicy(arn) ? arn : '(not an AWS root-task policy: the text the caller sent is not shown here; see the raw record)';
+}
+
 function field(label: string, value: string): string {
   return `   ${`${label}:`.padEnd(12)} ${value === '' ? '-' : oneLine(value)}`;
 }
@@ -219,11 +288,23 @@ export function renderGroup(group: EventGroup, ctx: RenderContext, limits: Rende
   const call = group.assumeRoot;
   const temporary = !inSession && group.accessKeys.some((k) => k.startsWith('ASIA')) && group.signInIp === '';
 
+  const others = resourceAccounts(group);
   const lines: string[] = [];
-  if (c) {
+  if (isDeniedGroup(group)) {
+    const e0 = group.events[0].event;
+    lines.push(`${what}: ${plural(group.events.length, 'denied call')} by ${oneLine(e0.identityArn) || '-'} (account ${account}) `
+      + `for ${oneLine(e0.targetAccountId) || 'an unknown account'}`, '');
+  } else if (c) {
     lines.push(`${what} continues in AWS account ${account}: ${firstReported(c)}, ${plural(c.eventsSoFar, 'event')} so far`, '');
   } else {
     lines.push(`${what} in AWS account ${account}`, '');
+  }
+  if (others.length > 0) {
+    lines.push(`The root user of AWS account ${oneLine(group.accountId, 20)} acted on a resource of AWS account ${others.map((o) => oneLine(o, 20)).join(', ')}`
+      + ' (the record\'s userIdentity.accountId differs from its recipientAccountId): it is reported against the account whose root user acted.', '');
+  }
+  if (ctx.heldBefore && ctx.heldBefore > 0) {
+    lines.push(`Also: ${plural(ctx.heldBefore, 'more session')} of this kind in this account were held back by the flood bound in the previous window (see the summary message).`, '');
   }
   lines.push(`Account:     ${account}`);
   lines.push(`What:        ${describeEvent(first.event, first.kind)}`);
@@ -237,7 +318,7 @@ export function renderGroup(group: EventGroup, ctx: RenderContext, limits: Rende
     lines.push('Centralized root access session:');
     lines.push(`   Opened by:    ${oneLine(call.callerArn) || '-'}`);
     lines.push(`   From account: ${accountLabel(call.callerAccountId, ctx.callerAccountName)}`);
-    lines.push(`   Task policy:  ${oneLine(call.taskPolicyArn) || '-'}`);
+    lines.push(`   Task policy:  ${taskText(call.taskPolicyArn)}`);
     lines.push(`   Target:       ${oneLine(call.targetAccountId) || '-'}`);
     lines.push(`   Session key:  ${oneLine(call.issuedAccessKeyId) || '-'}`);
     lines.push(`   Opened at:    ${oneLine(call.eventTime) || '-'}`);
@@ -272,7 +353,7 @@ export function renderGroup(group: EventGroup, ctx: RenderContext, limits: Rende
     if (ce.kind === 'assume-root-call' || ce.kind === 'assume-root-denied') {
       lines.push(field('Caller', e.identityArn));
       lines.push(field('Target', e.targetAccountId));
-      lines.push(field('Task policy', e.taskPolicyArn));
+      lines.push(`   ${'Task policy:'.padEnd(12)} ${taskText(e.taskPolicyArn)}`);
     }
     lines.push(field('Event ID', e.eventId));
   });
@@ -298,14 +379,17 @@ function renderChat(
   const c = ctx.continuation;
   const account = chatAccount(group.accountId, ctx.accountName);
   // Title and summary: fixed words, the account ID, the name reduced to a safe alphabet, numbers.
-  const title = `${r.what}${c ? ' continues' : ''}: ${account}${group.events.length > 1 ? ` (${group.events.length} events)` : ''}`;
+  const title = isDeniedGroup(group)
+    ? `${r.what}: ${plural(group.events.length, 'call')} by ${account} ${chatWord(shortCaller(group.events[0].event.identityArn)).slice(0, 60)} for ${group.events[0].event.targetAccountId.replace(/[^0-9]/g, '').slice(0, 12) || 'unknown'}`
+    : `${r.what}${c ? ' continues' : ''}: ${account}${group.events.length > 1 ? ` (${group.events.length} events)` : ''}`
+      + (resourceAccounts(group).length > 0 ? ` on a resource of ${resourceAccounts(group).map((o) => o.replace(/[^0-9]/g, '').slice(0, 12)).join(' ')}` : '');
   const head: string[] = [];
   head.push(`*Account:* ${account}`);
   head.push(`*Events:* ${group.events.length} in this delivery`);
   if (c) head.push(`*Continues:* ${firstReported(c)}, ${plural(c.eventsSoFar, 'event')} so far`);
   if (call) {
     head.push(`*Opened by:* \`${chatCode(call.callerArn)}\` in ${chatAccount(call.callerAccountId, ctx.callerAccountName)}`);
-    head.push(`*Task policy:* \`${chatCode(call.taskPolicyArn)}\``);
+    head.push(`*Task policy:* ${isAwsTaskPolicy(call.taskPolicyArn) ? `\`${chatCode(call.taskPolicyArn)}\`` : 'not an AWS root-task policy (see the email)'}`);
   }
   if (c && c.callArrivedLate) head.push(`*Already reported:* ${plural(c.eventsSoFar, 'earlier event')} were this session's actions`);
   const eventLines: string[] = [];
@@ -425,4 +509,92 @@ export function renderWithinLimit(group: EventGroup, ctx: RenderContext, limits:
       return rendered;
     }
   }
+}
+
+/** Sessions of one account and kind held back by the flood bound, reported in one summary message. */
+export interface HeldSummary {
+  readonly accountId: string;
+  readonly kind: RootUseKind;
+  /** The sessions held back by this delivery. */
+  readonly groups: readonly EventGroup[];
+  /** Held back in this window before this delivery (counted, not yet in a summary). */
+  readonly heldBefore: number;
+  /** Held back in the previous window after its summary, carried into this one. */
+  readonly carried: number;
+  /** The window's start, ms since the epoch. */
+  readonly windowStart: number;
+  readonly windowSeconds: number;
+  /** Messages per account and kind per window. */
+  readonly bound: number;
+}
+
+/** The context of a summary message. */
+export interface SummaryContext {
+  readonly accountName?: AccountName;
+  readonly region: string;
+  readonly logGroupName: string;
+  readonly alarmName: string;
+}
+
+/**
+ * The one message beyond the flood bound: how many sessions of one kind in one account were held
+ * back, and (at most 20) which; a Logs Insights link finds them all. Fixed words, the account, counts.
+ */
+export function renderSummary(s: HeldSummary, ctx: SummaryContext): RenderedMessage {
+  const what = headline(s.kind, false);
+  const sessions = s.groups.length + s.heldBefore + s.carried;
+  const events = s.groups.reduce((n, g) => n + g.events.length, 0);
+  const accountId = s.accountId.replace(/[^0-9]/g, '').slice(0, 12) || 'unknown';
+  const fixed = `${what}: ${sessions} more held back for ${accountId}`;
+  const suffix = ` (flood, ${s.bound} per ${s.windowSeconds / 60} min)`;
+  const subject = truncateChars(`${fixed}${subjectNamePart(ctx.accountName, MAX_SUBJECT_CHARS - fixed.length - suffix.length)}${suffix}`, MAX_SUBJECT_CHARS);
+  const account = accountLabel(accountId, ctx.accountName);
+  const start = new Date(s.windowStart).toISOString();
+  const allEvents = s.groups.flatMap((g) => g.events.map((c) => c.event));
+  const window = windowOf(allEvents);
+  const query = `${INSIGHTS_FIELDS}\n| filter recipientAccountId = ${insightsString(accountId)} or userIdentity.accountId = ${insightsString(accountId)}\n| sort @timestamp asc`;
+  const link = logsInsightsUrl({ region: ctx.region, logGroupName: ctx.logGroupName, query, ...window });
+  const lines: string[] = [
+    `Flood bound reached: ${what} in AWS account ${account}`,
+    '',
+    `At most ${s.bound} messages per account and kind are sent in ${s.windowSeconds / 60} minutes (window from ${hhmm(s.windowStart)});`,
+    `${plural(s.groups.length, 'more session')} (${plural(events, 'event')}) of this kind were held back by this delivery`
+      + (s.heldBefore > 0 ? `, ${s.heldBefore} before it in this window` : '')
+      + (s.carried > 0 ? `, ${s.carried} after the summary of the previous window` : '') + '.',
+    'Further sessions of this kind in this window are counted and reported with the next window\'s first message.',
+    'Alarming kinds (a root sign-in, credential, MFA, login-profile and trail changes, AssumeRoot sessions) are never held back.',
+    '',
+    'Held back (first 20):',
+  ];
+  for (const g of s.groups.slice(0, 20)) {
+    const e = g.events[0].event;
+    if (isDeniedGroup(g)) {
+      lines.push(`- ${plural(g.events.length, 'denied call')} by ${oneLine(e.identityArn, 300) || '-'} for ${oneLine(e.targetAccountId, 20) || '-'}, first at ${oneLine(e.eventTime, 40) || '-'}`);
+    } else {
+      lines.push(`- ${plural(g.events.length, 'event')} from ${oneLine(e.sourceIp, 100) || '-'}, first ${oneLine(e.eventName, 128)} at ${oneLine(e.eventTime, 40) || '-'} (event ${oneLine(e.eventId, 100) || '-'})`);
+    }
+  }
+  if (s.groups.length > 20) lines.push(`... and ${plural(s.groups.length - 20, 'more session')}`);
+  lines.push('', `Logs Insights, this account's root events in the window: ${link}`);
+  if (ctx.alarmName !== '') lines.push(`Alarm: ${alarmUrl(ctx.region, ctx.alarmName)}`);
+  lines.push('', `Window start: ${start}. Sent by the root-usage event notifier (cdk-root-usage-alarm) for log group ${oneLine(ctx.logGroupName, 512)} in ${ctx.region}.`);
+  const email = safeBody(lines.join('\n'));
+  const chat: ChatNotification = {
+    version: '1.0',
+    source: 'custom',
+    content: {
+      textType: 'client-markdown',
+      title: `:rotating_light: ${truncateChars(`${what}: ${sessions} more held back for ${chatAccount(accountId, ctx.accountName)}`, 200)}`,
+      description: truncateChars(`*Account:* ${chatAccount(accountId, ctx.accountName)}\n*Held back:* ${plural(sessions, 'session')}, ${plural(events, 'event')} in this delivery\n`
+        + `*Bound:* ${s.bound} messages per account and kind per ${s.windowSeconds / 60} minutes; alarming kinds are never held back`, MAX_CHAT_DESCRIPTION_CHARS),
+      nextSteps: [`Query this account's root events in CloudWatch Logs Insights: ${link}`],
+      keywords: ['root-usage', 'flood', s.kind, accountId],
+    },
+    metadata: {
+      threadId: `root-usage-flood-${accountId}-${s.kind}`.replace(/[^A-Za-z0-9-]/g, '').slice(0, 128),
+      summary: truncateChars(`${what}: ${sessions} more held back for ${accountId}`, 200),
+      eventType: 'RootUsage',
+    },
+  };
+  return { subject, email, chat, message: JSON.stringify({ default: JSON.stringify(chat), email }) };
 }

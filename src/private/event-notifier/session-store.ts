@@ -34,6 +34,11 @@ export interface SessionMemory {
   readonly assumeRoot?: AssumeRootInfo;
   /** When the memory expires (ms since the epoch). */
   readonly expiresAt: number;
+  /**
+   * The event time of the session's first reported event (ms since the epoch; 0 when unknown):
+   * the session's thread lasts at most its real life from it (group.ts, sessionLifeSeconds).
+   */
+  readonly firstEventAt: number;
 }
 
 /** What one published message adds to a session's memory. */
@@ -50,6 +55,64 @@ export interface SessionUpdate {
   readonly assumeRoot?: AssumeRootInfo;
   /** The memory this update extends (as read before publishing), if any. */
   readonly previous?: SessionMemory;
+  /**
+   * The session outlived its real life: this message starts a new one under the same key (a new
+   * thread, counts from zero); the published event IDs are kept.
+   */
+  readonly restart?: boolean;
+  /** The event time of this message's first event (ms since the epoch; 0 when unknown). */
+  readonly firstEventAt: number;
+}
+
+/** A session's memory to read: the session key in its account. */
+export interface SessionRef {
+  readonly accountId: string;
+  readonly sessionKey: string;
+}
+
+/** A link to read: its name in its account. */
+export interface LinkRef {
+  readonly accountId: string;
+  readonly name: string;
+}
+
+/** The flood counter of one account and kind in one RATE_WINDOW_SECONDS window (by invocation time). */
+export interface RateRef {
+  readonly accountId: string;
+  readonly kind: string;
+  /** The window's start, ms since the epoch. */
+  readonly window: number;
+}
+
+/** What a flood counter holds. */
+export interface RateCount {
+  /** Messages published in the window (summaries not counted). */
+  readonly sent: number;
+  /** Sessions held back in the window. */
+  readonly held: number;
+  /** Of them, how many a summary message already reported. */
+  readonly reported: number;
+}
+
+/** What one batched read asks for (at most STORE_BATCH_SIZE items in all). */
+export interface StoreReadRequest {
+  readonly sessions: readonly SessionRef[];
+  readonly links: readonly LinkRef[];
+  readonly rates: readonly RateRef[];
+}
+
+/** What one batched read found (absent: never written, or expired). Keys: storeRefKey. */
+export interface StoreReadResult {
+  readonly sessions: ReadonlyMap<string, SessionMemory>;
+  readonly links: ReadonlyMap<string, SessionLink>;
+  readonly rates: ReadonlyMap<string, RateCount>;
+}
+
+/** The key of a ref in a StoreReadResult map: `<account>|<session key, link name, or kind#window>`. */
+export function storeRefKey(ref: SessionRef | LinkRef | RateRef): string {
+  if ('sessionKey' in ref) return `${ref.accountId}|${ref.sessionKey}`;
+  if ('name' in ref) return `${ref.accountId}|${ref.name}`;
+  return `${ref.accountId}|${ref.kind}#${ref.window}`;
 }
 
 /**
@@ -64,17 +127,36 @@ export interface SessionLink {
   readonly at: number;
 }
 
-/** The store of session memories (DynamoDB in Lambda). Every call may reject or hang: the caller bounds it. */
+/**
+ * The store of session memories (DynamoDB in Lambda). Every call may reject or hang: the caller
+ * bounds it, and the caller's deadline bounds them all.
+ */
 export interface SessionStore {
-  /** The session's memory, or undefined when there is none (never seen, or expired). */
-  get(accountId: string, sessionKey: string): Promise<SessionMemory | undefined>;
+  /** One batched read (DynamoDB BatchGetItem) of at most STORE_BATCH_SIZE items. */
+  getMany(request: StoreReadRequest): Promise<StoreReadResult>;
+  /** The sessions a delivery already handled (published, summarized), by deliveryId; undefined when none. */
+  getDelivery(deliveryId: string): Promise<ReadonlySet<string> | undefined>;
+  /** Adds `done` (session IDs, see `notify`) to what the delivery handled; kept for SESSION_MEMORY_SECONDS. */
+  recordDelivery(deliveryId: string, done: readonly string[], now: number): Promise<void>;
   /** Records a published message (creates the memory on the first one). */
   recordPublished(update: SessionUpdate): Promise<void>;
-  /** The link named `name` in the account, or undefined (never set, or expired). */
-  getLink(accountId: string, name: string): Promise<SessionLink | undefined>;
   /** Sets (or replaces) the link named `name` in the account; it expires with the session memory. */
   putLink(accountId: string, name: string, link: SessionLink, now: number): Promise<void>;
+  /** Adds to a flood counter (sent, held, reported); it expires after two windows. */
+  addRate(ref: RateRef, add: RateCount, now: number): Promise<void>;
 }
+
+/** DynamoDB's BatchGetItem reads at most 100 items per call. */
+export const STORE_BATCH_SIZE = 100;
+
+/** The flood bound's window (by invocation time). */
+export const RATE_WINDOW_SECONDS = 300;
+
+/**
+ * At most this many messages per account and kind in a RATE_WINDOW_SECONDS window, for the kinds
+ * that are not alarming (classify.ts ALARMING_KINDS); beyond it, one summary message.
+ */
+export const MAX_MESSAGES_PER_WINDOW = 5;
 
 /**
  * How long a session is remembered after its latest reported event: 24 hours. An AssumeRoot
@@ -97,10 +179,21 @@ export const SESSION_TABLE_SUFFIX = '-sessions';
 /** Each store call gives up after this long: the alert never waits longer for its memory. */
 export const STORE_TIMEOUT_MS = 1500;
 
+/**
+ * All the store reads of one invocation (the delivery's record, the batched reads of the
+ * sessions' memory, links and flood counters) stop after this long in total: whatever has not
+ * answered by then is treated as not remembered, and every message goes out.
+ */
+export const STORE_READ_BUDGET_MS = 5000;
+
+/** All the store writes after publishing stop after this long in total (a duplicate later, never a loss now). */
+export const STORE_WRITE_BUDGET_MS = 10_000;
+
 /** The memory after `update`, as the store should hold it (used by the stores, and by tests). */
 export function nextMemory(update: SessionUpdate): SessionMemory {
-  const prev = update.previous;
-  const ids = new Set(prev?.publishedIds ?? []);
+  const kept = update.previous;
+  const prev = update.restart ? undefined : kept;
+  const ids = new Set(kept?.publishedIds ?? []);
   for (const e of update.events) {
     if (e.id !== '' && ids.size < MAX_REMEMBERED_IDS) ids.add(e.id);
   }
@@ -113,6 +206,7 @@ export function nextMemory(update: SessionUpdate): SessionMemory {
     publishedIds: ids,
     assumeRoot: update.assumeRoot ?? prev?.assumeRoot,
     expiresAt: update.now + SESSION_MEMORY_SECONDS * 1000,
+    firstEventAt: prev ? prev.firstEventAt : update.firstEventAt,
   };
 }
 
@@ -120,37 +214,88 @@ export function nextMemory(update: SessionUpdate): SessionMemory {
 export class InMemorySessionStore implements SessionStore {
   public readonly items = new Map<string, SessionMemory>();
   public readonly links = new Map<string, SessionLink & { expiresAt: number }>();
-  public calls = 0;
+  public readonly rates = new Map<string, RateCount & { expiresAt: number }>();
+  public readonly deliveries = new Map<string, { done: Set<string>; expiresAt: number }>();
+  /** Every call, by name (getMany counts once per batch). */
+  public readonly callLog: string[] = [];
+  /** The session keys each getMany asked for, in order. */
+  public readonly readSessions: string[] = [];
 
   constructor(private readonly latencyMs = 0, private readonly clock: () => number = Date.now) {}
 
-  public async get(accountId: string, sessionKey: string): Promise<SessionMemory | undefined> {
-    await this.delay();
+  public get calls(): number {
+    return this.callLog.length;
+  }
+
+  /** One session's memory (tests). */
+  public get(accountId: string, sessionKey: string): SessionMemory | undefined {
     const m = this.items.get(`${accountId}|${sessionKey}`);
     return m && m.expiresAt > this.clock() ? m : undefined;
   }
 
-  public async getLink(accountId: string, name: string): Promise<SessionLink | undefined> {
-    await this.delay();
-    const l = this.links.get(`${accountId}|${name}`);
-    return l && l.expiresAt > this.clock() ? { sessionKey: l.sessionKey, at: l.at } : undefined;
+  public async getMany(request: StoreReadRequest): Promise<StoreReadResult> {
+    await this.delay('getMany');
+    const now = this.clock();
+    const sessions = new Map<string, SessionMemory>();
+    const links = new Map<string, SessionLink>();
+    const rates = new Map<string, RateCount>();
+    for (const r of request.sessions) {
+      this.readSessions.push(storeRefKey(r));
+      const m = this.items.get(storeRefKey(r));
+      if (m && m.expiresAt > now) sessions.set(storeRefKey(r), m);
+    }
+    for (const r of request.links) {
+      const l = this.links.get(storeRefKey(r));
+      if (l && l.expiresAt > now) links.set(storeRefKey(r), { sessionKey: l.sessionKey, at: l.at });
+    }
+    for (const r of request.rates) {
+      const c = this.rates.get(storeRefKey(r));
+      if (c && c.expiresAt > now) rates.set(storeRefKey(r), { sent: c.sent, held: c.held, reported: c.reported });
+    }
+    return { sessions, links, rates };
+  }
+
+  public async getDelivery(deliveryId: string): Promise<ReadonlySet<string> | undefined> {
+    await this.delay('getDelivery');
+    const d = this.deliveries.get(deliveryId);
+    return d && d.expiresAt > this.clock() ? new Set(d.done) : undefined;
+  }
+
+  public async recordDelivery(deliveryId: string, done: readonly string[], now: number): Promise<void> {
+    await this.delay('recordDelivery');
+    const d = this.deliveries.get(deliveryId);
+    const set = d && d.expiresAt > now ? d.done : new Set<string>();
+    for (const x of done) set.add(x);
+    this.deliveries.set(deliveryId, { done: set, expiresAt: now + SESSION_MEMORY_SECONDS * 1000 });
   }
 
   public async putLink(accountId: string, name: string, link: SessionLink, now: number): Promise<void> {
-    await this.delay();
+    await this.delay('putLink');
     this.links.set(`${accountId}|${name}`, { ...link, expiresAt: now + SESSION_MEMORY_SECONDS * 1000 });
   }
 
+  public async addRate(ref: RateRef, add: RateCount, now: number): Promise<void> {
+    await this.delay('addRate');
+    const c = this.rates.get(storeRefKey(ref));
+    const base = c && c.expiresAt > now ? c : { sent: 0, held: 0, reported: 0 };
+    this.rates.set(storeRefKey(ref), {
+      sent: base.sent + add.sent,
+      held: base.held + add.held,
+      reported: base.reported + add.reported,
+      expiresAt: ref.window + 3 * RATE_WINDOW_SECONDS * 1000,
+    });
+  }
+
   public async recordPublished(update: SessionUpdate): Promise<void> {
-    await this.delay();
+    await this.delay('recordPublished');
     const key = `${update.accountId}|${update.sessionKey}`;
     // Like the DynamoDB store: extend what is stored now, not what was read before publishing.
     const stored = this.items.get(key);
     this.items.set(key, nextMemory({ ...update, previous: stored && stored.expiresAt > update.now ? stored : update.previous }));
   }
 
-  private async delay(): Promise<void> {
-    this.calls++;
+  private async delay(call: string): Promise<void> {
+    this.callLog.push(call);
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
   }
 }

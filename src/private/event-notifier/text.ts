@@ -8,9 +8,22 @@
  */
 export const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffc]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-/** Every unsafe character (UNSAFE_CHARS) of a value becomes a space. */
+/**
+ * Characters that are removed outright (they carry hidden text, or change a glyph, and show
+ * nothing of their own): Unicode tag characters U+E0000-U+E007F (invisible ASCII "smuggled" in a
+ * name), the combining grapheme joiner U+034F, and the variation selectors U+FE00-U+FE0F and
+ * U+E0100-U+E01EF. Written as surrogate pairs so the pattern needs no `u` flag.
+ */
+export const STRIPPED_CHARS = /\udb40[\udc00-\udc7f\udd00-\uddef]|[\u034f\ufe00-\ufe0f]/g;
+
+/** Removes the stripped characters (STRIPPED_CHARS). */
+export function stripHidden(s: string): string {
+  return s.replace(STRIPPED_CHARS, '');
+}
+
+/** Every stripped character (STRIPPED_CHARS) of a value is removed, every other unsafe one (UNSAFE_CHARS) becomes a space. */
 export function visibleText(s: string): string {
-  return s.replace(UNSAFE_CHARS, ' ');
+  return stripHidden(s).replace(UNSAFE_CHARS, ' ');
 }
 
 /** A whole body: unsafe characters out, line breaks kept (the renderer's own). */
@@ -26,7 +39,7 @@ export const MAX_SUBJECT_CHARS = 99;
  * characters become '?', runs of whitespace collapse to one space, ends are trimmed.
  */
 export function toSubjectText(s: string): string {
-  return s
+  return stripHidden(s)
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '') // accents dropped after decomposition: "Zürich" -> "Zurich"
     .replace(/[\u0000-\u001f\u007f\u0080-\u009f\u2028\u2029]/g, ' ')
