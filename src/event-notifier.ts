@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Aws, Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -415,17 +415,7 @@ export class EventNotifier extends Construct {
     // this library created (AlarmTopic), not any principal of the account: a message in its name
     // could bury or fake an alert. A topic the user brings may have publishers of its own: untouched.
     if (isLibraryTopic(props.topic)) {
-      props.topic.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'DenyPublishExceptAwsServicesAndTheEventNotifier',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['sns:Publish'],
-        resources: [props.topic.topicArn],
-        conditions: {
-          BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
-          ArnNotEquals: { 'aws:PrincipalArn': role.roleArn },
-        },
-      }));
+      restrictPublishers(props.topic, role.roleArn);
     }
     const action = new actions.SnsAction(props.topic);
     const alarm = (alarmId: string, description: string, metric: cloudwatch.IMetric): cloudwatch.Alarm =>
@@ -603,4 +593,34 @@ class FunctionArnDestination implements logs.ILogSubscriptionDestination {
   public bind(): logs.LogSubscriptionDestinationConfig {
     return { arn: this.functionArn };
   }
+}
+
+/** The roles of the event notifiers that publish to each topic this library created. */
+const TOPIC_PUBLISHERS = new WeakMap<object, string[]>();
+
+/**
+ * Lets only AWS services (CloudWatch alarms, EventBridge) and the event notifiers' roles publish
+ * to a topic this library created: one statement per topic, naming every notifier that publishes
+ * to it (two notifiers on one topic, say a `RootUsageAlarm` and a second one on another log
+ * group, must not deny each other).
+ */
+function restrictPublishers(topic: sns.ITopic, roleArn: string): void {
+  let roles = TOPIC_PUBLISHERS.get(topic);
+  if (roles === undefined) {
+    roles = [];
+    TOPIC_PUBLISHERS.set(topic, roles);
+    const publishers = roles;
+    topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyPublishExceptAwsServicesAndTheEventNotifier',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: {
+        BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+        ArnNotEquals: { 'aws:PrincipalArn': Lazy.list({ produce: () => publishers }) },
+      },
+    }));
+  }
+  roles.push(roleArn);
 }

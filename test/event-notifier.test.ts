@@ -294,11 +294,27 @@ describe('RootUsageAlarm with eventNotifications', () => {
           Resource: TOPIC,
           Condition: {
             BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
-            ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': [Match.stringLikeRegexp('^RootUsageEventNotifierServiceRole'), 'Arn'] } },
+            ArnNotEquals: { 'aws:PrincipalArn': [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^RootUsageEventNotifierServiceRole'), 'Arn'] }] },
           },
         }]),
       },
     });
+  });
+
+  test('two notifiers on one topic: one statement that names both roles, so that neither denies the other', () => {
+    // GIVEN a second alarm with eventNotifications on another log group, publishing to the same topic
+    const twoStack = new Stack(new App(), 'Two', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const first = new RootUsageAlarm(twoStack, 'First', { emailAddresses: ['a@example.com'], logGroupName: 'group-a', eventNotifications: true });
+    new RootUsageAlarm(twoStack, 'Second', { topic: first.topic, logGroupName: 'group-b', metricNamespace: 'Other', eventNotifications: true });
+    // WHEN
+    const statements: any[] = Object.values<any>(Template.fromStack(twoStack).findResources('AWS::SNS::TopicPolicy'))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+      .filter((statement) => statement.Sid === 'DenyPublishExceptAwsServicesAndTheEventNotifier');
+    // THEN
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Condition.ArnNotEquals['aws:PrincipalArn'].map((arn: any) => arn['Fn::GetAtt'][0])).toEqual([
+      expect.stringMatching(/^FirstEventNotifierServiceRole/), expect.stringMatching(/^SecondEventNotifierServiceRole/),
+    ]);
   });
 
   test('the cdk-nag acknowledgements are metadata on the library\'s own resources, each with a reason', () => {
