@@ -171,9 +171,9 @@ export class RootUsageDashboard extends Construct {
     ]);
     this.alarms = [...useAlarms, ...watchAlarms];
 
-    const logGroupNames = unique(watched.map((c) => c.logGroup.logGroupName));
     // The log groups and the function are in the stack's region (the dashboard's own is global).
     const region = Stack.of(this).region;
+    const logGroupNames = unique(watched.map((c) => c.logGroup.logGroupName));
     const query = (title: string, queryString: string, width: number, height: number) =>
       new cloudwatch.LogQueryWidget({ title, logGroupNames, queryString, width, height, region });
 
@@ -205,6 +205,14 @@ export class RootUsageDashboard extends Construct {
         height: Math.max(3, Math.ceil(watchAlarms.length / 2) + 1),
       })] : []),
     );
+    // Root use over time from the alarm's own metric: no Logs Insights scan, so no cost per load.
+    this.dashboard.addWidgets(new cloudwatch.GraphWidget({
+      title: 'Root use events over time (the root-usage alarm\'s metric, Sum)',
+      left: roots.map((root) => root.metric.with({ statistic: cloudwatch.Stats.SUM, period })),
+      width: 24,
+      height: 5,
+      region,
+    }));
     this.dashboard.addWidgets(
       query('Root use per account', RootUsageDashboard.PER_ACCOUNT_QUERY, 8, 6),
       query('Root use per kind', RootUsageDashboard.PER_KIND_QUERY, 8, 6),

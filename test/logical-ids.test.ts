@@ -160,6 +160,13 @@ EXPECTED['real-time'] = {
   RealTimeLocalDeadLetterAlarm27691B57: 'AWS::CloudWatch::Alarm',
 };
 
+// The dashboard variant: the event-notifications variant's resources, unchanged, and the dashboard
+// (`Dashboard` is the construct id the user chose).
+EXPECTED.dashboard = {
+  ...EXPECTED['event-notifications'],
+  Dashboard7A06DACF: 'AWS::CloudWatch::Dashboard',
+};
+
 test('every variant has its list', () => {
   expect(Object.keys(EXPECTED).sort()).toEqual(VARIANTS.map((variant) => variant.name).sort());
 });

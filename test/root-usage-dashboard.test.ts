@@ -98,8 +98,14 @@ describe('with a RootUsageAlarm', () => {
     expect(RootUsageDashboard.PER_KIND_QUERY).toMatch(/ by eventType, eventName, userIdentity\.sessionContext\.assumedRoot \| sort events desc$/);
   });
 
+  test('root use over time: the alarm\'s own metric, Sum, hourly by default', () => {
+    const graphs = b.widgets.filter((w: any) => w.type === 'metric');
+    expect(graphs).toHaveLength(1);
+    expect(graphs[0].properties.metrics).toEqual([['CloudTrailMetrics', 'RootAccountUsage', { stat: 'Sum', period: 3600 }]]);
+  });
+
   test('no event notifier: no notifier widgets', () => {
-    expect(b.widgets.filter((w: any) => w.type === 'metric')).toEqual([]);
+    expect(b.widgets.filter((w: any) => w.type === 'metric' && w.properties.title.startsWith('Event notifier'))).toEqual([]);
     expect(logWidgets(b)).toHaveLength(4);
   });
 
@@ -150,7 +156,7 @@ describe('with event notifications', () => {
 
   test('the notifier\'s invocations, errors, throttles and destination delivery failures, in the given period', () => {
     const fn = logicalIds(template, 'AWS::Lambda::Function')[0];
-    const graph = b.widgets.find((w: any) => w.type === 'metric');
+    const graph = b.widgets.find((w: any) => w.type === 'metric' && w.properties.title.startsWith('Event notifier'));
     const metrics = graph.properties.metrics.map((m: any) => m.slice(0, 4));
     expect(metrics).toEqual([
       ['AWS/Lambda', 'Invocations', 'FunctionName', `\${${fn}}`],

@@ -11,7 +11,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { CisMonitoringAlarms, RealTimeRootAlerts, RootUsageAlarm } from '../src';
+import { CisMonitoringAlarms, RealTimeRootAlerts, RootUsageAlarm, RootUsageDashboard } from '../src';
 import { lookupContextKey } from '../src/private/control-tower-log-group';
 import { buildMemberStack } from '../src/private/real-time/member-stack';
 
@@ -180,6 +180,17 @@ export const VARIANTS: Variant[] = [
         organizationalUnitIds: ['r-ab12'],
         organizationId: 'o-a1b2c3d4e5',
       });
+      return { stack, trailLogGroup: 'aws-controltower/CloudTrailLogs' };
+    },
+  },
+  {
+    // The dashboard (RootUsageDashboard) over the per-event path: the alarms' states, the Logs
+    // Insights widgets over the trail's log group, the event notifier's health.
+    name: 'dashboard',
+    build: (app, env) => {
+      const stack = new Stack(app, stackName('dashboard'), { env });
+      const rootUsageAlarm = new RootUsageAlarm(stack, CONSTRUCT_ID, { emailAddresses: [EMAIL], eventNotifications: true });
+      new RootUsageDashboard(stack, 'Dashboard', { rootUsageAlarm });
       return { stack, trailLogGroup: 'aws-controltower/CloudTrailLogs' };
     },
   },
