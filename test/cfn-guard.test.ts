@@ -44,6 +44,9 @@ const ACKNOWLEDGED: Record<string, string[]> = {
 // queues of EventBridge rule targets (CT.SQS.PR.1 does not recognize them as such), the end of
 // the chain, each with an alarm (the member accounts' queue: docs/real-time-alerts.md).
 ACKNOWLEDGED['real-time'] = [...new Set([...ACKNOWLEDGED['event-notifications'], 'ct-sqs-pr-1'])];
+// The dashboard variant shows the per-event path (the same resources, the same rules); the dashboard
+// itself is acknowledged nothing.
+ACKNOWLEDGED.dashboard = ACKNOWLEDGED['event-notifications'];
 
 interface GuardResult {
   /** One line per violation: rule, description, logical IDs. */
