@@ -26,4 +26,9 @@ cp test/setup-env.ts test/min-cdk/expect-min-cdk.ts "$work/test/"
 # The feature-flag test (the flags `cdk init` wrote in 2.93.0's time) with what it needs.
 cp test/feature-flags.test.ts test/cfn-lint-runner.ts test/recommended-flags.ts test/variants.ts test/child-options.test.ts "$work/test/"
 cp test/root-usage-alarm.test.ts test/log-pattern-alarm.test.ts test/alarm-topic.test.ts test/cis-monitoring-alarms.test.ts test/event-notifier.test.ts test/real-time-root-alerts.test.ts test/control-tower-log-group.test.ts "$work/test/"
+# The dashboard's test, with its Logs Insights syntax check and the event notifier's payloads and vectors.
+cp test/root-usage-dashboard.test.ts test/logs-insights-syntax.ts "$work/test/"
+mkdir -p "$work/test/event-notifier"
+cp test/event-notifier/payload.ts "$work/test/event-notifier/"
+cp -r test/vectors "$work/test/vectors"
 npx jest --config test/min-cdk/jest.config.js --coverage=false --ci
