@@ -1,7 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { insightsSyntaxProblems, stages } from './logs-insights-syntax';
 import { orgTrailDelivery, record } from './event-notifier/payload';
+import { insightsSyntaxProblems, stages } from './logs-insights-syntax';
 import { CisMonitoringAlarms, RealTimeRootAlerts, RootUsageAlarm, RootUsageDashboard } from '../src';
 import { notify, NotifierDeps } from '../src/private/event-notifier/notify';
 import { InMemorySessionStore } from '../src/private/event-notifier/session-store';

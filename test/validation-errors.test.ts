@@ -15,7 +15,8 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
-  AlarmTopic, CisControl, CisMonitoringAlarms, EventNotifier, LogPatternAlarm, RealTimeRootAlerts, RootEventForwarder, RootUsageAlarm, RootUsageDashboard,
+  AlarmTopic, CisControl, CisMonitoringAlarms, EventNotifier, LogPatternAlarm, RealTimeRootAlerts, RootEventForwarder, RootUsageAlarm,
+  RootUsageDashboard,
 } from '../src';
 import { ValidationError } from '../src/private/validation';
 
