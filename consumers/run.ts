@@ -12,9 +12,9 @@ import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, CfnOutput, Stack } from 'aws-cdk-lib';
+import { App, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import { LandingZoneSecurityStack } from '../examples/landing-zone/stack';
-import { CisControl, CisMonitoringAlarms, RealTimeRootAlerts, RootUsageAlarm, StackSetCallAs } from '../src';
+import { CisControl, CisMonitoringAlarms, RealTimeRootAlerts, RootUsageAlarm, RootUsageDashboard, StackSetCallAs } from '../src';
 
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
@@ -57,7 +57,8 @@ const REFERENCE_STACKS: Record<string, (app: App, id: string) => void> = {
     eventNotifications: true,
   }),
   // The real-time path: a construct instance as a prop (rootUsageAlarm), an enum (callAs), lists,
-  // and the member template synthesized inside the library (the stack set's TemplateBody).
+  // and the member template synthesized inside the library (the stack set's TemplateBody); the
+  // dashboard: two construct instances as props and a Duration across the language boundary.
   LandingZoneRealTime: (app, id) => {
     const stack = new Stack(app, id, { description: 'Landing zone security: root sign-ins and root use reported within seconds, organization-wide' });
     const rootUsage = new RootUsageAlarm(stack, 'RootUsage', {
@@ -76,6 +77,12 @@ const REFERENCE_STACKS: Record<string, (app: App, id: string) => void> = {
     new CfnOutput(stack, 'EventBusArn', {
       description: 'The central event bus: a RootEventForwarder in another region of this account targets it',
       value: realTime.eventBus.eventBusArn,
+    });
+    new RootUsageDashboard(stack, 'Dashboard', {
+      rootUsageAlarm: rootUsage,
+      realTimeRootAlerts: realTime,
+      dashboardName: 'landing-zone-root-use',
+      timeRange: Duration.days(1),
     });
   },
 };

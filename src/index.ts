@@ -6,3 +6,4 @@ export * from './cis-monitoring-alarms';
 export * from './real-time-root-alerts';
 export * from './root-event-forwarder';
 export * from './management-account-forwarder';
+export * from './root-usage-dashboard';

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { LogPatternAlarm, LogPatternAlarmOptions } from './log-pattern-alarm';
 import { ROOT_EVENT_NOTIFICATION_PATTERN } from './private/root-event-pattern';
+import { ROOT_USAGE_INSIGHTS_QUERY } from './private/root-usage-query';
 
 /**
  * Properties of a {@link RootUsageAlarm}.
@@ -60,11 +61,7 @@ export class RootUsageAlarm extends LogPatternAlarm {
    * counts, newest first, with what a responder needs (account, event, region, source IP, user
    * agent, error, MFA, centralized root access).
    */
-  public static readonly INSIGHTS_QUERY =
-    'fields @timestamp, recipientAccountId, eventName, awsRegion, sourceIPAddress, userAgent, errorCode, ' +
-    'additionalEventData.MFAUsed, userIdentity.sessionContext.assumedRoot' +
-    ' | filter userIdentity.type = "Root" and not ispresent(userIdentity.invokedBy) and eventType != "AwsServiceEvent"' +
-    ' | sort @timestamp desc';
+  public static readonly INSIGHTS_QUERY = ROOT_USAGE_INSIGHTS_QUERY;
 
   constructor(scope: Construct, id: string, props: RootUsageAlarmProps) {
     super(scope, id, {

@@ -50,6 +50,9 @@ ACKNOWLEDGED['real-time'] = [...new Set([...ACKNOWLEDGED['event-notifications'],
 // forwarders' alarm relay queue (each the end of its chain, with an alarm on it).
 ACKNOWLEDGED['management-account-forwarder'] = ['ct-lambda-pr-3', 'ct-sqs-pr-1'];
 ACKNOWLEDGED['management-account-central'] = ACKNOWLEDGED['management-account-forwarder'];
+// The dashboard variant shows the per-event path (the same resources, the same rules); the dashboard
+// itself is acknowledged nothing.
+ACKNOWLEDGED.dashboard = ACKNOWLEDGED['event-notifications'];
 
 interface GuardResult {
   /** One line per violation: rule, description, logical IDs. */

@@ -188,6 +188,13 @@ EXPECTED['management-account-central'] = {
   RealTimeForwarderAlarmRelayAlarm22861F6F: 'AWS::CloudWatch::Alarm',
 };
 
+// The dashboard variant: the event-notifications variant's resources, unchanged, and the dashboard
+// (`Dashboard` is the construct id the user chose).
+EXPECTED.dashboard = {
+  ...EXPECTED['event-notifications'],
+  Dashboard7A06DACF: 'AWS::CloudWatch::Dashboard',
+};
+
 test('every variant has its list', () => {
   expect(Object.keys(EXPECTED).sort()).toEqual(VARIANTS.map((variant) => variant.name).sort());
 });

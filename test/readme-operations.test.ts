@@ -101,6 +101,7 @@ describe('docs/costs.md', () => {
     expect(row('**Quick start**')).toEqual(quickStart);
     expect(row('**With `eventNotifications`**')).toEqual(sum(quickStart, notifier));
     expect(row('**With the CIS set**')).toEqual(sum(quickStart, cis));
+    expect(row('**With the dashboard**')).toEqual(sum(quickStart, row('`RootUsageDashboard`')));
     expect(row('**With real time, 10 accounts**')).toEqual(sum(quickStart, notifier, realTime));
     expect(row('**With real time, 1,000 accounts**')).toEqual(sum(quickStart, notifier, realTime));
   });

@@ -16,10 +16,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   AlarmTopic, CisControl, CisMonitoringAlarms, EventNotifier, LogPatternAlarm, RealTimeRootAlerts, RootEventForwarder, RootUsageAlarm,
+  RootUsageDashboard,
 } from '../src';
 import { ValidationError } from '../src/private/validation';
 
-const CONSTRUCTS = ['AlarmTopic', 'CisMonitoringAlarms', 'EventNotifier', 'LogPatternAlarm', 'RealTimeRootAlerts', 'RootEventForwarder', 'RootUsageAlarm'];
+const CONSTRUCTS = ['AlarmTopic', 'CisMonitoringAlarms', 'EventNotifier', 'LogPatternAlarm', 'RealTimeRootAlerts', 'RootEventForwarder', 'RootUsageAlarm', 'RootUsageDashboard'];
 /** `<Construct> at <path>: <what> <rule>`, or `<Construct>: <what> <rule>`. */
 const SHAPE = new RegExp(`^(${CONSTRUCTS.join('|')})( at [^\\s:]+)?: \\S+ \\S`);
 const EMAIL = 'security@example.com';
@@ -70,6 +71,12 @@ const CASES: Array<[string, string, () => unknown]> = [
     });
   }],
   ['RootEventForwarder', 'eventBusArn', () => new RootEventForwarder(newStack(), 'Forwarder', { eventBusArn: 'not-an-arn' })],
+  ['RootUsageDashboard', 'rootUsageAlarm', () => new RootUsageDashboard(newStack(), 'Dashboard', {})],
+  ['RootUsageDashboard', 'timeRange', () => {
+    const stack = newStack();
+    const rootUsageAlarm = new RootUsageAlarm(stack, 'RootUsage', { emailAddresses: [EMAIL] });
+    return new RootUsageDashboard(stack, 'Dashboard', { rootUsageAlarm, timeRange: Duration.seconds(30) });
+  }],
 ];
 
 test.each(CASES)('%s: a bad %s is a ValidationError of the one shape', (construct, what, fn) => {

@@ -11,7 +11,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { CisMonitoringAlarms, ManagementAccountForwarder, RealTimeRootAlerts, RootUsageAlarm } from '../src';
+import { CisMonitoringAlarms, ManagementAccountForwarder, RealTimeRootAlerts, RootUsageAlarm, RootUsageDashboard } from '../src';
 import { lookupContextKey } from '../src/private/control-tower-log-group';
 import { buildMemberStack } from '../src/private/real-time/member-stack';
 
@@ -229,6 +229,17 @@ export const VARIANTS: Variant[] = [
     // environment, and the relay queue (and its alarm) that exists once a forwarder registers.
     name: 'management-account-central',
     build: (app) => ({ stack: managementAccountSetup(app).central, trailLogGroup: CONTROL_TOWER_4_LOG_GROUP }),
+  },
+  {
+    // The dashboard (RootUsageDashboard) over the per-event path: the alarms' states, the Logs
+    // Insights widgets over the trail's log group, the event notifier's health.
+    name: 'dashboard',
+    build: (app, env) => {
+      const stack = new Stack(app, stackName('dashboard'), { env });
+      const rootUsageAlarm = new RootUsageAlarm(stack, CONSTRUCT_ID, { emailAddresses: [EMAIL], eventNotifications: true });
+      new RootUsageDashboard(stack, 'Dashboard', { rootUsageAlarm });
+      return { stack, trailLogGroup: 'aws-controltower/CloudTrailLogs' };
+    },
   },
   {
     // The template the real-time path's stack set deploys to every member account and region

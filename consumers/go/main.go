@@ -82,6 +82,12 @@ func NewLandingZoneRealTimeStack(scope constructs.Construct, id string, props *L
 		Description: jsii.String("The central event bus: a RootEventForwarder in another region of this account targets it"),
 		Value:       realTime.EventBus().EventBusArn(),
 	})
+	cdkrootusagealarm.NewRootUsageDashboard(stack, jsii.String("Dashboard"), &cdkrootusagealarm.RootUsageDashboardProps{
+		RootUsageAlarm:     rootUsage,
+		RealTimeRootAlerts: realTime,
+		DashboardName:      jsii.String("landing-zone-root-use"),
+		TimeRange:          awscdk.Duration_Days(jsii.Number(1)),
+	})
 
 	return stack
 }

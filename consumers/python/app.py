@@ -10,6 +10,7 @@ from cdk_root_usage_alarm import (
     CisMonitoringAlarms,
     RealTimeRootAlerts,
     RootUsageAlarm,
+    RootUsageDashboard,
     StackSetCallAs,
 )
 
@@ -104,6 +105,14 @@ class LandingZoneRealTimeStack(cdk.Stack):
             "EventBusArn",
             description="The central event bus: a RootEventForwarder in another region of this account targets it",
             value=real_time.event_bus.event_bus_arn,
+        )
+        RootUsageDashboard(
+            self,
+            "Dashboard",
+            root_usage_alarm=root_usage,
+            real_time_root_alerts=real_time,
+            dashboard_name="landing-zone-root-use",
+            time_range=cdk.Duration.days(1),
         )
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The landing-zone security stack, written as a TypeScript user of cdk-root-usage-alarm writes it.
-import { App, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
-import { CisControl, CisMonitoringAlarms, RealTimeRootAlerts, RootUsageAlarm, StackSetCallAs } from 'cdk-root-usage-alarm';
+import { App, CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { CisControl, CisMonitoringAlarms, RealTimeRootAlerts, RootUsageAlarm, RootUsageDashboard, StackSetCallAs } from 'cdk-root-usage-alarm';
 import { Construct } from 'constructs';
 
 interface LandingZoneSecurityStackProps extends StackProps {
@@ -75,6 +75,12 @@ class LandingZoneRealTimeStack extends Stack {
     new CfnOutput(this, 'EventBusArn', {
       description: 'The central event bus: a RootEventForwarder in another region of this account targets it',
       value: realTime.eventBus.eventBusArn,
+    });
+    new RootUsageDashboard(this, 'Dashboard', {
+      rootUsageAlarm: rootUsage,
+      realTimeRootAlerts: realTime,
+      dashboardName: 'landing-zone-root-use',
+      timeRange: Duration.days(1),
     });
   }
 }

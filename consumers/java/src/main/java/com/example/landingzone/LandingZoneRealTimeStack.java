@@ -4,8 +4,10 @@ import java.util.List;
 
 import io.github.cdkrootusagealarm.RealTimeRootAlerts;
 import io.github.cdkrootusagealarm.RootUsageAlarm;
+import io.github.cdkrootusagealarm.RootUsageDashboard;
 import io.github.cdkrootusagealarm.StackSetCallAs;
 import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.constructs.Construct;
@@ -35,6 +37,12 @@ public class LandingZoneRealTimeStack extends Stack {
         CfnOutput.Builder.create(this, "EventBusArn")
                 .description("The central event bus: a RootEventForwarder in another region of this account targets it")
                 .value(realTime.getEventBus().getEventBusArn())
+                .build();
+        RootUsageDashboard.Builder.create(this, "Dashboard")
+                .rootUsageAlarm(rootUsage)
+                .realTimeRootAlerts(realTime)
+                .dashboardName("landing-zone-root-use")
+                .timeRange(Duration.days(1))
                 .build();
     }
 
