@@ -12,7 +12,7 @@ import { DescribeAccountCommand, OrganizationsClient } from '@aws-sdk/client-org
 // eslint-disable-next-line import/no-extraneous-dependencies
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { CloudWatchLogsEvent, Context, EventBridgeEvent } from 'aws-lambda';
-import { envelopeSkipReason, skippedEventMetricLine } from './private/event-notifier/decode';
+import { envelopeSkipReason, notSeenInRealTimeMetricLine, skippedEventMetricLine } from './private/event-notifier/decode';
 import { DynamoDbSessionStore } from './private/event-notifier/dynamodb-store';
 import { AccountNameCache, BatchResult, notify } from './private/event-notifier/notify';
 
@@ -61,7 +61,8 @@ function log(level: 'info' | 'warn' | 'error', message: string, details?: Record
  * TABLE_NAME, else AWS_LAMBDA_FUNCTION_NAME + SESSION_TABLE_SUFFIX (without either, no memory);
  * ALARM_NAME; the watched resources for tamper calls: WATCH_ACCOUNT, WATCH_STACK_NAME, WATCH_STACK_ID,
  * WATCH_TOPIC_ARNS and WATCH_KEY_ARNS (comma-separated), WATCH_TRAIL_NAME ('' = any trail);
- * ACCOUNT_NAMES (the platform team's names, JSON); AWS_REGION from the runtime. The deadline is
+ * ACCOUNT_NAMES (the platform team's names, JSON); REALTIME_REGIONS (comma-separated, set by
+ * RealTimeRootAlerts: the regions the real-time path covers, which the log path checks); AWS_REGION from the runtime. The deadline is
  * the context's getRemainingTimeInMillis.
  */
 export async function handler(event: CloudWatchLogsEvent | EventBridgeEvent<string, unknown>, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<BatchResult> {
@@ -96,7 +97,8 @@ export async function handler(event: CloudWatchLogsEvent | EventBridgeEvent<stri
     return { messageType: 'EVENTBRIDGE', events: 0, skipped: 1, published: 0, suppressed: 0 };
   }
   const list = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '');
-  return notify(event, {
+  const realTimeRegions = list(process.env.REALTIME_REGIONS);
+  const result = await notify(event, {
     topicArn,
     logGroupName,
     // The library's resources, for tamper calls (EventNotifier sets them; without WATCH_STACK_NAME, none are reported).
@@ -114,6 +116,7 @@ export async function handler(event: CloudWatchLogsEvent | EventBridgeEvent<stri
     region: process.env.AWS_REGION ?? '',
     accountNames: platformAccountNames(process.env.ACCOUNT_NAMES),
     accountNameCache,
+    ...(realTimeRegions.length > 0 ? { realTimeRegions } : {}),
     remainingTimeMs: context?.getRemainingTimeInMillis ? () => context.getRemainingTimeInMillis() : undefined,
     store: tableName ? new DynamoDbSessionStore(tableName, {
       batchGetItem: (input) => dynamodb.send(new BatchGetItemCommand(input)),
@@ -129,4 +132,10 @@ export async function handler(event: CloudWatchLogsEvent | EventBridgeEvent<stri
     },
     log,
   });
+  // Root use the real-time path should have forwarded and did not: one log line that is also a
+  // metric (embedded metric format: cdk-root-usage-alarm NotSeenInRealTime, by FunctionName).
+  if (result.notSeenInRealTime && result.notSeenInRealTime.length > 0) {
+    console.warn(notSeenInRealTimeMetricLine(process.env.AWS_LAMBDA_FUNCTION_NAME ?? '', result.notSeenInRealTime, Date.now()));
+  }
+  return result;
 }

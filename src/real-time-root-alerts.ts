@@ -296,6 +296,10 @@ export class RealTimeRootAlerts extends Construct {
     })());
 
     // Every account of the organizational units, in each region, now and later.
+    const stackSetRegions = this.stackSetRegions(props.regions);
+    // The notifier's log path checks the real-time path: a root event of these regions that it
+    // delivers and that never came in real time gets a "Not seen in real time" line and a metric.
+    if (fn instanceof lambda.Function) fn.addEnvironment('REALTIME_REGIONS', Fn.join(',', stackSetRegions));
     this.memberTemplateBody = synthesizeMemberTemplate(owner, { allRootApiCalls: props.allRootApiCalls ?? false });
     this.stackSet = new cloudformation.CfnStackSet(this, 'StackSet', {
       stackSetName,
@@ -313,7 +317,7 @@ export class RealTimeRootAlerts extends Construct {
       parameters: [{ parameterKey: CENTRAL_EVENT_BUS_PARAMETER, parameterValue: bus.attrArn }],
       stackInstancesGroup: [{
         deploymentTargets: { organizationalUnitIds: props.organizationalUnitIds },
-        regions: this.stackSetRegions(props.regions),
+        regions: stackSetRegions,
       }],
       templateBody: this.memberTemplateBody,
     });

@@ -1,5 +1,5 @@
 import { gzipSync } from 'zlib';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { PublishCommand, PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -540,6 +540,46 @@ describe('the handler\'s wiring under pressure', () => {
       dynamodb.restore();
     } finally {
       delete process.env.TABLE_NAME;
+    }
+  });
+
+  test('REALTIME_REGIONS: root use of a covered region that only the log path delivered gets the line and one NotSeenInRealTime metric line', async () => {
+    process.env.TABLE_NAME = 'RootUsageEventNotifierFunction-sessions';
+    process.env.REALTIME_REGIONS = 'us-east-1,eu-west-1';
+    process.env.AWS_LAMBDA_FUNCTION_NAME = 'RootUsageEventNotifierFunction';
+    const dynamodb = mockClient(DynamoDBClient);
+    try {
+      // GIVEN a store that answers and remembers nothing
+      dynamodb.on(BatchGetItemCommand).resolves({ Responses: {} });
+      dynamodb.on(GetItemCommand).resolves({});
+      dynamodb.on(UpdateItemCommand).resolves({});
+      // WHEN the log path delivers a root sign-in of us-east-1
+      await handler(subscriptionEvent([record('root-console-login-success-no-mfa')]), { getRemainingTimeInMillis: () => 120_000 });
+      // THEN the message says so, and one embedded-metric-format line counts it
+      expect(published()[0].email).toContain('Not seen in real time: the forwarder of account 111122223333 in region us-east-1 may be missing or disabled (the log path stays authoritative).');
+      const metricLines = warn.mock.calls.map((c) => JSON.parse(c[0])).filter((l) => l._aws !== undefined);
+      expect(metricLines).toHaveLength(1);
+      expect(metricLines[0]).toEqual(expect.objectContaining({
+        _aws: expect.objectContaining({
+          CloudWatchMetrics: [{ Namespace: 'cdk-root-usage-alarm', Dimensions: [['FunctionName']], Metrics: [{ Name: 'NotSeenInRealTime', Unit: 'Count' }] }],
+        }),
+        FunctionName: 'RootUsageEventNotifierFunction',
+        NotSeenInRealTime: 1,
+        forwarders: [{ accountId: '111122223333', region: 'us-east-1' }],
+      }));
+
+      // AND a region it does not cover: no line, no metric
+      warn.mockClear();
+      sns.resetHistory();
+      process.env.REALTIME_REGIONS = 'eu-west-1';
+      await handler(subscriptionEvent([{ ...record('root-console-login-success-no-mfa'), eventID: 'another-sign-in' }]), { getRemainingTimeInMillis: () => 120_000 });
+      expect(published()[0].email).not.toContain('Not seen in real time');
+      expect(warn.mock.calls.map((c) => JSON.parse(c[0])).filter((l) => l._aws !== undefined)).toHaveLength(0);
+    } finally {
+      dynamodb.restore();
+      delete process.env.TABLE_NAME;
+      delete process.env.REALTIME_REGIONS;
+      delete process.env.AWS_LAMBDA_FUNCTION_NAME;
     }
   });
 

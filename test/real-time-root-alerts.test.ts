@@ -418,9 +418,39 @@ test('the root-usage alarm and its event notifier are unchanged by the real-time
   // WHEN
   const { template } = build();
 
-  // THEN
+  // THEN the same, but for the regions the notifier's log path checks the real-time path in
   const rootUsageResources = (t: any) => Object.fromEntries(Object.entries<any>(t.Resources).filter(([id]) => id.startsWith('RootUsage')));
-  expect(rootUsageResources(template.toJSON())).toEqual(rootUsageResources(Template.fromStack(alone).toJSON()));
+  const withRealTime = rootUsageResources(template.toJSON());
+  const [fnId] = Object.entries<any>(withRealTime).find(([, r]) => r.Type === 'AWS::Lambda::Function')!;
+  const variables = withRealTime[fnId].Properties.Environment.Variables;
+  expect(variables.REALTIME_REGIONS).toBeDefined();
+  delete variables.REALTIME_REGIONS;
+  expect(withRealTime).toEqual(rootUsageResources(Template.fromStack(alone).toJSON()));
+});
+
+describe('the regions the log path checks the real-time path in (REALTIME_REGIONS of the notifier)', () => {
+  const realTimeRegions = (template: Template, stack: Stack): unknown => {
+    const fns = Object.values<any>(template.toJSON().Resources).filter((r) => r.Type === 'AWS::Lambda::Function'
+      && r.Properties.Environment?.Variables?.LOG_GROUP_NAME !== undefined);
+    expect(fns).toHaveLength(1);
+    return stack.resolve(fns[0].Properties.Environment.Variables.REALTIME_REGIONS);
+  };
+
+  test('the regions listed: the stack set\'s regions', () => {
+    const { template, stack } = build({ regions: ['eu-west-1', 'us-east-1', 'eu-central-1'] }, 'eu-west-1');
+    expect(realTimeRegions(template, stack)).toBe('eu-west-1,us-east-1,eu-central-1');
+  });
+
+  test('no regions: us-east-1 and the stack\'s region', () => {
+    const { template, stack } = build({}, 'eu-west-1');
+    expect(realTimeRegions(template, stack)).toBe('us-east-1,eu-west-1');
+  });
+
+  test('an environment-agnostic stack: the same condition as the stack set\'s regions', () => {
+    const { template, stack } = build();
+    const stackSet = Object.values<any>(template.toJSON().Resources).find((r) => r.Type === 'AWS::CloudFormation::StackSet');
+    expect(realTimeRegions(template, stack)).toEqual({ 'Fn::Join': [',', stackSet.Properties.StackInstancesGroup[0].Regions] });
+  });
 });
 
 describe('RootEventForwarder on its own (another region of the management account)', () => {

@@ -208,3 +208,29 @@ export function skippedEventMetricLine(functionName: string, reason: EnvelopeSki
     SkippedEvents: 1,
   });
 }
+
+/**
+ * One CloudWatch embedded-metric-format log line that counts the log path's messages saying
+ * "Not seen in real time" in one invocation: metric `NotSeenInRealTime` (Count) in
+ * NOTIFIER_METRIC_NAMESPACE, dimension `FunctionName`; the line also names each forwarder's
+ * account and region.
+ */
+export function notSeenInRealTimeMetricLine(
+  functionName: string, forwarders: ReadonlyArray<{ readonly accountId: string; readonly region: string }>, now: number,
+): string {
+  return JSON.stringify({
+    level: 'warn',
+    message: 'not seen in real time: the forwarders of these accounts and regions may be missing or disabled (the log path reported the root use)',
+    forwarders: forwarders.map((f) => ({ accountId: f.accountId, region: f.region })),
+    _aws: {
+      Timestamp: now,
+      CloudWatchMetrics: [{
+        Namespace: NOTIFIER_METRIC_NAMESPACE,
+        Dimensions: [['FunctionName']],
+        Metrics: [{ Name: 'NotSeenInRealTime', Unit: 'Count' }],
+      }],
+    },
+    FunctionName: functionName,
+    NotSeenInRealTime: forwarders.length,
+  });
+}

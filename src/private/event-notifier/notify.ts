@@ -53,6 +53,13 @@ export interface NotifierDeps {
   readonly accountNames?: ReadonlyMap<string, string>;
   /** Account names looked up, kept across invocations (the handler keeps one per execution environment). */
   readonly accountNameCache?: AccountNameCache;
+  /**
+   * The regions the real-time path covers (RealTimeRootAlerts sets REALTIME_REGIONS): a root event
+   * of one of them that the log path delivers and the session memory shows was never reported in
+   * real time gets a "Not seen in real time" line (and is counted in the result). Absent: no
+   * real-time path, no check.
+   */
+  readonly realTimeRegions?: readonly string[];
   /** Publishes one message; rejects when SNS does. */
   publish(input: { TopicArn: string; Subject: string; Message: string; MessageStructure: 'json' }): Promise<void>;
   /** The account's name (Organizations DescribeAccount); rejects on any error. */
@@ -71,6 +78,11 @@ export interface BatchResult {
   readonly suppressed: number;
   /** Sessions held back by the flood bound (counted in a summary message). */
   readonly held?: number;
+  /**
+   * The log path's messages that said "Not seen in real time": the account and region of the
+   * forwarder that should have sent each session's events (the handler counts them as a metric).
+   */
+  readonly notSeenInRealTime?: ReadonlyArray<{ readonly accountId: string; readonly region: string }>;
 }
 
 /** The account-name lookup gives up after this long: then the ID alone. */
@@ -312,6 +324,25 @@ function linkedSignIn(draft: SessionDraft, link: SessionLink | undefined): strin
   return link.sessionKey;
 }
 
+/**
+ * The marker a session held back in real time by the flood bound leaves (a link to itself), so
+ * that the log path's later delivery says so rather than "not seen in real time".
+ */
+function heldLinkRef(accountId: string, sessionKey: string): LinkRef {
+  return { accountId, name: `held:${sessionKey}` };
+}
+
+/**
+ * Whether the real-time path forwards this event in every configuration: root activity that is
+ * not read-only (read-only calls are forwarded only with allRootApiCalls), and AssumeRoot calls.
+ * Tamper calls (not root activity) are never forwarded.
+ */
+function forwardedInRealTime(e: RootEvent): boolean {
+  if (e.tamper !== '') return false;
+  if (e.eventSource === 'sts.amazonaws.com' && e.eventName === 'AssumeRoot') return true;
+  return e.raw.readOnly !== true;
+}
+
 /** The earliest event time of a set of events, ms (0 when none is a time). */
 function firstEventMs(events: readonly RootEvent[]): number {
   const times = events.map((e) => Date.parse(e.eventTime)).filter((t) => !Number.isNaN(t));
@@ -409,6 +440,10 @@ interface Planned {
   readonly tamper: boolean;
   /** Sessions held back earlier by the flood bound, reported by this message. */
   carried: number;
+  /** The log path: the real-time path should have forwarded this session and did not (its forwarder's account and region). */
+  readonly notSeen?: { readonly accountId: string; readonly region: string };
+  /** The log path: the real-time path held this session back by the flood bound. */
+  readonly heldInRealTime?: boolean;
 }
 
 /** One publish: a session's message, or a flood summary. */
@@ -482,6 +517,10 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
   const sessions = new Map<string, SessionMemory>();
   const links = new Map<string, SessionLink>();
   const rates = new Map<string, RateCount>();
+  /** The session and link keys whose read answered (found or not): what the memory knows rather than guesses. */
+  const read = new Set<string>();
+  const realTimeRegions = new Set(deps.realTimeRegions ?? []);
+  const checkRealTime = via === 'log' && realTimeRegions.size > 0;
   let done: ReadonlySet<string> = new Set();
   const readMemory = memory.available && clock.remaining() >= MIN_REMAINING_FOR_MEMORY_MS;
   if (memory.available && !readMemory) deps.log('warn', STORE_SKIPPED_SHORT_TIME, { remainingMs: clock.remaining(), sessions: drafts.length });
@@ -500,6 +539,7 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
       for (const k of memoryKeys(d)) sessionRefs.push({ accountId: d.accountId, sessionKey: k });
       const l = consoleLinkRef(d);
       if (l) linkRefs.push(l);
+      if (checkRealTime) for (const k of memoryKeys(d)) linkRefs.push(heldLinkRef(d.accountId, k));
       const kind = classifyDraft(d).headlineKind;
       if (!isAlarming(kind)) {
         for (const w of [window, previousWindow]) {
@@ -519,6 +559,7 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
     const readBatch = async (b: typeof batches[number]) => {
       const got = await memory.call('session store BatchGetItem', STORE_READ_FAILED, readEnd, (st) => st.getMany(b));
       if (!got) return;
+      for (const r of [...b.sessions, ...b.links]) read.add(storeRefKey(r));
       for (const [k, v] of got.sessions) sessions.set(k, v);
       for (const [k, v] of got.links) links.set(k, v);
       for (const [k, v] of got.rates) rates.set(k, v);
@@ -592,7 +633,25 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
       earlier: current.events,
       callArrivedLate: group.assumeRootCall !== undefined && current.assumeRoot === undefined && current.eventCount > 0,
     } : undefined;
-    planned.push({ id: draftId(delivered), group, remembered, restart, threadId, continuation, suppressed, tamper, carried: 0 });
+    // The log path checks the real-time path: a covered region's forwardable events that the
+    // memory (read, so known) shows were never reported in real time, nor held back there.
+    let notSeen: Planned['notSeen'];
+    let heldInRealTime = false;
+    if (checkRealTime && !tamper && memory.available) {
+      const keys = memoryKeys(delivered);
+      const known = keys.every((k) => read.has(storeRefKey({ accountId: delivered.accountId, sessionKey: k }))
+        && read.has(storeRefKey(heldLinkRef(delivered.accountId, k))));
+      heldInRealTime = keys.some((k) => links.has(storeRefKey(heldLinkRef(delivered.accountId, k))))
+        || (draft.sessionKey !== delivered.sessionKey && links.has(storeRefKey(heldLinkRef(draft.accountId, draft.sessionKey))));
+      const forwarded = fresh.find((e) => forwardedInRealTime(e) && realTimeRegions.has(e.awsRegion));
+      if (known && forwarded && !heldInRealTime && remembered?.firstReportedVia !== 'realtime') {
+        const recipient = typeof forwarded.raw.recipientAccountId === 'string' ? forwarded.raw.recipientAccountId : '';
+        notSeen = { accountId: /^\d{12}$/.test(recipient) ? recipient : forwarded.accountId, region: forwarded.awsRegion };
+      }
+    }
+    planned.push({
+      id: draftId(delivered), group, remembered, restart, threadId, continuation, suppressed, tamper, carried: 0, notSeen, heldInRealTime,
+    });
   }
 
   // 3. The flood bound, then the order: most alarming first.
@@ -616,6 +675,7 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
     byKind.set(k, [...(byKind.get(k) ?? []), p]);
   }
   let heldTotal = 0;
+  const heldMarkers: EventGroup[] = [];
   for (const group of byKind.values()) {
     const { accountId, headlineKind: kind } = group[0].group;
     const ref: RateRef = { accountId, kind, window };
@@ -635,6 +695,8 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
     }
     if (held.length > 0) {
       heldTotal += held.length;
+      // Held in real time: a marker for the log path's later delivery, which then says so.
+      if (via === 'realtime' && realTimeRegions.size > 0) heldMarkers.push(...held.map((p) => p.group));
       const ids = held.map((p) => p.id);
       if (cur.reported === 0) {
         // The first summary of this window: one message.
@@ -749,6 +811,12 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
       }
     });
   }
+  for (const g of heldMarkers) {
+    const at = firstEventMs(g.events.map((c) => c.event)) || clock.now();
+    const ref = heldLinkRef(g.accountId, g.sessionKey);
+    writes.push(() => memory.call('session store UpdateItem (held)', STORE_WRITE_FAILED, writeEnd,
+      (st) => st.putLink(ref.accountId, ref.name, { sessionKey: g.sessionKey, at }, clock.now())));
+  }
   memory.budgetCuts = 0;
   if (readMemory && memory.available) {
     const stopWriting = () => !memory.available || clock.now() >= writeEnd || clock.remaining() < FINISH_RESERVE_MS / 2;
@@ -757,6 +825,12 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
   }
 
   // 5. Nothing lost silently.
+  const notSeen = published.flatMap((p) => (p.notSeen ? [p.notSeen] : []));
+  for (const n of notSeen) {
+    deps.log('warn', 'not seen in real time: the log path delivered root use that the real-time path should have forwarded', {
+      accountId: n.accountId, region: n.region,
+    });
+  }
   const unpublished = failures.length + notStarted.length;
   if (unpublished > 0) {
     for (const f of failures) deps.log('error', 'publish failed', errorFields(f));
@@ -778,6 +852,7 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
     published: published.length + summaries,
     suppressed: suppressedTotal,
     ...(heldTotal > 0 ? { held: heldTotal } : {}),
+    ...(notSeen.length > 0 ? { notSeenInRealTime: notSeen } : {}),
   };
 }
 
@@ -795,6 +870,8 @@ function render(p: Planned, deps: NotifierDeps, names: ReadonlyMap<string, Accou
     threadId: p.threadId,
     continuation: p.continuation,
     heldBefore: p.carried,
+    notSeenInRealTime: p.notSeen,
+    heldInRealTime: p.heldInRealTime,
   };
   try {
     return renderWithinLimit(group, ctx, deps.limits ?? DEFAULT_LIMITS);

@@ -29,6 +29,9 @@ export interface AccountName {
   readonly setByAccount: boolean;
 }
 
+/** The first words of the log path's line for root use the real-time path did not forward (docs/event-notifications.md quotes it). */
+export const NOT_SEEN_IN_REAL_TIME = 'Not seen in real time';
+
 /** Where the events came from and where links point. */
 export interface RenderContext {
   /** The account's name, when known. */
@@ -47,6 +50,10 @@ export interface RenderContext {
   readonly threadId?: string;
   /** Set when the session was reported before. */
   readonly continuation?: Continuation;
+  /** The log path: the real-time path should have forwarded these events and did not (the forwarder's account and region). */
+  readonly notSeenInRealTime?: { readonly accountId: string; readonly region: string };
+  /** The log path: the real-time path held this session back by the flood bound. */
+  readonly heldInRealTime?: boolean;
 }
 
 /** `1 event`, `3 events`, `2 more events`: a count and its noun, singular or plural. */
@@ -306,6 +313,13 @@ export function renderGroup(group: EventGroup, ctx: RenderContext, limits: Rende
   if (ctx.heldBefore && ctx.heldBefore > 0) {
     lines.push(`Also: ${plural(ctx.heldBefore, 'more session')} of this kind in this account were held back by the flood bound in the previous window (see the summary message).`, '');
   }
+  if (ctx.heldInRealTime) {
+    lines.push('These events were held back in real time by the flood bound (a summary message counted them): this message reports them.', '');
+  }
+  if (ctx.notSeenInRealTime) {
+    lines.push(`${NOT_SEEN_IN_REAL_TIME}: the forwarder of account ${oneLine(ctx.notSeenInRealTime.accountId, 20)} in region `
+      + `${oneLine(ctx.notSeenInRealTime.region, 40)} may be missing or disabled (the log path stays authoritative).`, '');
+  }
   lines.push(`Account:     ${account}`);
   lines.push(`What:        ${describeEvent(first.event, first.kind)}`);
   lines.push(`Events:      ${group.events.length} in this delivery${more > 0 ? ` (first ${listed.length} listed)` : ''}`);
@@ -392,6 +406,11 @@ function renderChat(
     head.push(`*Task policy:* ${isAwsTaskPolicy(call.taskPolicyArn) ? `\`${chatCode(call.taskPolicyArn)}\`` : 'not an AWS root-task policy (see the email)'}`);
   }
   if (c && c.callArrivedLate) head.push(`*Already reported:* ${plural(c.eventsSoFar, 'earlier event')} were this session's actions`);
+  if (ctx.heldInRealTime) head.push('*Held in real time:* held back in real time by the flood bound, reported here');
+  if (ctx.notSeenInRealTime) {
+    head.push(`*${NOT_SEEN_IN_REAL_TIME}:* the forwarder of account ${ctx.notSeenInRealTime.accountId.replace(/[^0-9]/g, '').slice(0, 12)} in region `
+      + `\`${chatCode(ctx.notSeenInRealTime.region, 30)}\` may be missing or disabled (the log path stays authoritative)`);
+  }
   const eventLines: string[] = [];
   const listed = group.events.slice(0, limits.maxChatEvents);
   for (const ce of listed) {
