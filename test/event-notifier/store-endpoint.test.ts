@@ -165,14 +165,19 @@ async function slowDynamoDb(latencyMs: number): Promise<{ endpoint: string; call
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       calls.push(String(req.headers['x-amz-target'] ?? ''));
-      setTimeout(() => {
-        const fwd = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
+      // The answer leaves latencyMs after the request arrived (or when moto answers, if later):
+      // moto's own time on a busy machine is inside the latency, not added to it.
+      const due = Date.now() + latencyMs;
+      const fwd = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
+        const body: Buffer[] = [];
+        up.on('data', (c: Buffer) => body.push(c));
+        up.on('end', () => setTimeout(() => {
           res.writeHead(up.statusCode ?? 500, up.headers);
-          up.pipe(res);
-        });
-        fwd.on('error', () => { res.destroy(); });
-        fwd.end(Buffer.concat(chunks));
-      }, latencyMs);
+          res.end(Buffer.concat(body));
+        }, Math.max(0, due - Date.now())));
+      });
+      fwd.on('error', () => { res.destroy(); });
+      fwd.end(Buffer.concat(chunks));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -228,10 +233,12 @@ test('a flood of 200 denied calls and a real sign-in in one delivery, then 200 i
   expect(counters.map((c) => [c.sent.N, c.held.N, c.reported.N])).toEqual([['5', '215', '15']]);
 }, 120_000);
 
-test('a store answering in 1.4 s per call: every session is published, within the invocation\'s deadline', async () => {
-  // GIVEN DynamoDB behind a proxy that answers 1.4 s late
+test('a slow store (1 s per call): every session is published, within the invocation\'s deadline', async () => {
+  // GIVEN DynamoDB behind a proxy that answers 1 s late. (1.4 s, just under the 1.5 s per-call
+  // bound, is pressure.test.ts's case on a fake clock: here the SDK, HTTP and a machine busy with
+  // other jobs add their own time, and 100 ms of margin made this test fail now and then.)
   const { topicArn, drain } = await topicWithQueue('SlowStoreTopic');
-  const slow = await slowDynamoDb(1400);
+  const slow = await slowDynamoDb(1000);
   try {
     jest.spyOn(console, 'log').mockImplementation(() => undefined);
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
