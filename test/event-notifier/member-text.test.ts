@@ -1,4 +1,5 @@
 import { eventBridgeEvent, LOG_GROUP, orgTrailDelivery, record, subscriptionEvent } from './payload';
+import { recordingDeps } from './recording-deps';
 import { classify, KIND_PRIORITY, isAlarming } from '../../src/private/event-notifier/classify';
 import { parseRecordObject, RootEvent } from '../../src/private/event-notifier/cloudtrail';
 import {
@@ -15,27 +16,15 @@ import { oneLine, toSubjectText, visibleText } from '../../src/private/event-not
 // names only when AWS wrote them, login-profile and trail kinds, sessions bounded by their real
 // life, links forward in time only, secrets in request parameters, hidden Unicode.
 
-interface Sent { readonly subject: string; readonly email: string; readonly chat: any }
-
 function setup(overrides: Partial<NotifierDeps> = {}) {
-  const sent: Sent[] = [];
   let clock = Date.parse('2026-11-27T12:00:00Z');
   const store = new InMemorySessionStore(0, () => clock);
-  const deps: NotifierDeps = {
-    topicArn: 'arn:aws:sns:us-east-1:111111111111:RootUsageAlarmTopic',
-    alarmName: 'RootUsage-Alarm',
-    region: 'us-east-1',
-    logGroupName: LOG_GROUP,
+  const { sent, deps } = recordingDeps({
     store,
     now: () => clock,
-    publish: async (input) => {
-      const m = JSON.parse(input.Message);
-      sent.push({ subject: input.Subject, email: m.email, chat: JSON.parse(m.default) });
-    },
     describeAccount: async (id) => ({ 111122223333: 'Sandbox - expected root test, ignore', 444455556666: 'Production' } as Record<string, string>)[id],
-    log: () => undefined,
     ...overrides,
-  };
+  });
   return { sent, deps, store, setClock: (iso: string) => { clock = Date.parse(iso); } };
 }
 

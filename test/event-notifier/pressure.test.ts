@@ -1,4 +1,5 @@
 import { eventBridgeEvent, LOG_GROUP, orgTrailDelivery, record, subscriptionEvent } from './payload';
+import { recordingDeps, SentMessage } from './recording-deps';
 import {
   ACCOUNT_NAME_TIMEOUT_MS, AccountNameCache, FINISH_RESERVE_MS, notify, NotifierDeps, PUBLISH_CONCURRENCY, PUBLISH_TIMEOUT_MS,
 } from '../../src/private/event-notifier/notify';
@@ -17,34 +18,18 @@ jest.setTimeout(180_000);
 const FUNCTION_TIMEOUT_MS = 120_000;
 const MANAGEMENT = '111111111111';
 
-interface Sent {
-  readonly subject: string;
-  readonly email: string;
-  readonly chat: any;
-  /** Fake-clock time of the publish call. */
-  readonly at: number;
-}
+/** A published message with the fake-clock time of its publish call. */
+type Sent = SentMessage & { readonly at: number };
 
 function setup(overrides: Partial<NotifierDeps> = {}, store: SessionStore = new InMemorySessionStore()) {
-  const sent: Sent[] = [];
-  const logs: Array<{ level: string; message: string; [k: string]: unknown }> = [];
   const start = Date.now();
-  const deps: NotifierDeps = {
-    topicArn: 'arn:aws:sns:us-east-1:111111111111:RootUsageAlarmTopic',
-    alarmName: 'RootUsage-Alarm',
-    region: 'us-east-1',
-    logGroupName: LOG_GROUP,
+  const { sent, logs, deps } = recordingDeps({
     store,
     remainingTimeMs: () => FUNCTION_TIMEOUT_MS - (Date.now() - start),
-    publish: async (input) => {
-      const m = JSON.parse(input.Message);
-      sent.push({ subject: input.Subject, email: m.email, chat: JSON.parse(m.default), at: Date.now() - start });
-    },
     describeAccount: async (id) => (id === MANAGEMENT ? 'Management' : undefined),
-    log: (level, message, details) => { logs.push({ level, message, ...details }); },
     ...overrides,
-  };
-  return { sent, logs, deps, start };
+  }, () => Date.now() - start);
+  return { sent: sent as Sent[], logs, deps, start };
 }
 
 /** The deps of a new invocation: its own deadline, FUNCTION_TIMEOUT_MS from now. */

@@ -1,4 +1,5 @@
 import { eventBridgeEvent, LOG_GROUP, orgTrailDelivery, record } from './payload';
+import { recordingDeps } from './recording-deps';
 import { notify, NotifierDeps } from '../../src/private/event-notifier/notify';
 import { InMemorySessionStore, MAX_MESSAGES_PER_WINDOW, SessionStore } from '../../src/private/event-notifier/session-store';
 
@@ -11,31 +12,8 @@ import { InMemorySessionStore, MAX_MESSAGES_PER_WINDOW, SessionStore } from '../
 const ACCOUNT = '111122223333';
 const COVERED = ['us-east-1', 'eu-west-1'];
 
-interface Sent {
-  readonly subject: string;
-  readonly email: string;
-  readonly chat: any;
-}
-
 function setup(overrides: Partial<NotifierDeps> = {}, store: SessionStore | undefined = new InMemorySessionStore()) {
-  const sent: Sent[] = [];
-  const logs: Array<{ level: string; message: string; [k: string]: unknown }> = [];
-  const deps: NotifierDeps = {
-    topicArn: 'arn:aws:sns:us-east-1:111111111111:RootUsageAlarmTopic',
-    alarmName: 'RootUsage-Alarm',
-    region: 'us-east-1',
-    logGroupName: LOG_GROUP,
-    store,
-    realTimeRegions: COVERED,
-    publish: async (input) => {
-      const m = JSON.parse(input.Message);
-      sent.push({ subject: input.Subject, email: m.email, chat: JSON.parse(m.default) });
-    },
-    describeAccount: async () => undefined,
-    log: (level, message, details) => { logs.push({ level, message, ...details }); },
-    ...overrides,
-  };
-  return { sent, logs, deps };
+  return recordingDeps({ store, realTimeRegions: COVERED, ...overrides });
 }
 
 const notSeenLine = (account: string, region: string) =>

@@ -1,5 +1,6 @@
 import { gunzipSync, gzipSync } from 'zlib';
 import { eventBridgeEvent, LOG_GROUP, orgTrailDelivery, record } from './payload';
+import { recordingDeps } from './recording-deps';
 import { notify, NotifierDeps, threadIdFor } from '../../src/private/event-notifier/notify';
 import { InMemorySessionStore, SessionStore, SESSION_MEMORY_SECONDS } from '../../src/private/event-notifier/session-store';
 
@@ -15,32 +16,10 @@ const NAMES: Record<string, string> = {
   111122223333: 'Payments-Prod',
 };
 
-interface Sent {
-  readonly subject: string;
-  readonly email: string;
-  readonly chat: any;
-}
-
 function setup(overrides: Partial<NotifierDeps> = {}) {
-  const sent: Sent[] = [];
-  const logs: Array<{ level: string; message: string; [k: string]: unknown }> = [];
   let clock = Date.parse('2024-10-25T21:00:00Z');
   const store = new InMemorySessionStore(0, () => clock);
-  const deps: NotifierDeps = {
-    topicArn: 'arn:aws:sns:us-east-1:111111111111:RootUsageAlarmTopic',
-    alarmName: 'RootUsage-Alarm',
-    region: 'us-east-1',
-    logGroupName: LOG_GROUP,
-    store,
-    now: () => clock,
-    publish: async (input) => {
-      const m = JSON.parse(input.Message);
-      sent.push({ subject: input.Subject, email: m.email, chat: JSON.parse(m.default) });
-    },
-    describeAccount: async (id) => NAMES[id],
-    log: (level, message, details) => { logs.push({ level, message, ...details }); },
-    ...overrides,
-  };
+  const { sent, logs, deps } = recordingDeps({ store, now: () => clock, describeAccount: async (id) => NAMES[id], ...overrides });
   return { sent, logs, store, deps, advance: (ms: number) => { clock += ms; }, setClock: (iso: string) => { clock = Date.parse(iso); } };
 }
 

@@ -42,30 +42,9 @@ test('real time, then the log path, then a retry: published once each, remembere
   const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
   await snsClient.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: { RawMessageDelivery: 'true' } }));
 
-  process.env = {
-    ...savedEnv,
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_REGION: MOTO_CLIENT.region,
-    AWS_ACCESS_KEY_ID: MOTO_CLIENT.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: MOTO_CLIENT.credentials.secretAccessKey,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_CONFIG_FILE: '/nonexistent/aws-config',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-    AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
-    SESSION_TABLE_SUFFIX: '-sessions',
-    TOPIC_ARN: topicArn,
-    LOG_GROUP_NAME: LOG_GROUP,
-  };
-  delete process.env.AWS_PROFILE;
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.TABLE_NAME;
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
   jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-  let handler!: typeof import('../../src/event-notifier.lambda').handler;
-  jest.isolateModules(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    handler = require('../../src/event-notifier.lambda').handler;
-  });
+  const handler = loadHandler({ TOPIC_ARN: topicArn });
   const login = record('root-console-login-success-no-mfa');
   const consoleAction = record('root-console-session-action');
   const more = { ...consoleAction, eventID: '2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f', eventName: 'CreateAccessKey', eventTime: '2026-11-27T10:04:10Z' };
