@@ -148,13 +148,15 @@ describe('sessions bounded by their real life; links forward in time only', () =
   });
 
   test('a sign-in link never accepts credentials issued before the sign-in', async () => {
-    const { sent, deps } = setup();
+    const { sent, deps, setClock } = setup();
     const login = record('root-console-login-success-no-mfa');
     await notify(eventBridgeEvent(login), deps);
     const action = record('root-console-session-action');
     const before = { ...action, eventID: 'issued-before', userIdentity: { ...action.userIdentity, sessionContext: { ...action.userIdentity.sessionContext, attributes: { ...action.userIdentity.sessionContext.attributes, creationDate: '2026-11-27T10:02:40Z' } } } };
     await notify(eventBridgeEvent(before), deps);
     const after: Record<string, any> = { ...action, eventID: 'issued-at' };
+    // (past the real-time continuation bound's 5 minutes, so that the continuation goes out at once)
+    setClock('2026-11-27T12:06:00Z');
     await notify(eventBridgeEvent({ ...after, userIdentity: { ...after.userIdentity, accessKeyId: 'ASIAQNOTTHESAMEKEY1' } }), deps);
     expect(sent.map((m) => m.subject)).toEqual([
       'Root sign-in without MFA: 111122223333 (self-named Sandbox - expected root tes...) from 203.0.113.7',

@@ -256,7 +256,16 @@ describe('the bounds as they ship (defaults, not values a test passes in)', () =
   test('the store timeout: a store that never answers holds the first publish exactly 1.5 s, once per invocation', async () => {
     expect(STORE_TIMEOUT_MS).toBe(1500);
     const hang = () => new Promise<never>(() => undefined);
-    const never: SessionStore = { getMany: hang, getDelivery: hang, recordDelivery: hang, recordPublished: hang, putLink: hang, addRate: hang };
+    const never: SessionStore = {
+      getMany: hang,
+      getDelivery: hang,
+      recordDelivery: hang,
+      recordPublished: hang,
+      putLink: hang,
+      addRate: hang,
+      claimRealTime: hang,
+      holdRealTime: hang,
+    };
     const { sent, deps } = setup({}, never);
     await settle(notify(subscriptionEvent(signIns(3)), deps));
     expect(sent.map((m) => m.at)).toEqual([1500, 1500, 1500]);

@@ -127,6 +127,8 @@ describe('"Not seen in real time": the log path checks the real-time path', () =
       recordPublished: async () => undefined,
       putLink: async () => undefined,
       addRate: async () => undefined,
+      claimRealTime: async () => ({ claimed: true, held: [], heldCount: 0 }),
+      holdRealTime: async () => undefined,
     };
     const { sent, deps } = setup({}, failing);
     const result = await notify(orgTrailDelivery(ACCOUNT, 'eu-west-1', [apiCall('eu-west-1')]), deps);
@@ -204,40 +206,42 @@ describe('a root console session in real time, then by the log path', () => {
     return { sent, deps, records, realTime, inRealTime, log, delivery };
   }
 
-  test('31 events give 12 messages in real time, the alarming ones at once; the log path adds the 20 held back, once, and says so', async () => {
+  test('31 events give 3 messages in real time: the sign-in, StopLogging and CreateAccessKey at once, each carrying what was held before it; the log path adds the last 10, once, and says so', async () => {
     const { sent, realTime, inRealTime, log, deps, delivery } = await session();
 
-    // THEN in real time: the sign-in, 5 continuations, a flood summary, StopLogging and
-    // CreateAccessKey as soon as they arrive, 3 continuations in the next 5-minute window
+    // THEN in real time: the sign-in; the actions of the next 5 minutes held back in the
+    // session's slot; StopLogging and CreateAccessKey as soon as they arrive, named as what they
+    // are, each listing the actions held back before it
     const subjects = sent.slice(0, inRealTime).map((m) => m.subject);
     expect(subjects).toEqual([
       'Root sign-in without MFA: 111122223333 from 203.0.113.7',
-      ...Array.from({ length: 5 }, () => 'Root API call continues: 111122223333 from 203.0.113.7'),
-      'Root API call: 1 more held back for 111122223333 (flood, 5 per 5 min)',
       'CloudTrail trail changed by root continues: 111122223333 from 203.0.113.7',
       'Root access key change continues: 111122223333 from 203.0.113.7',
-      ...Array.from({ length: 3 }, () => 'Root API call continues: 111122223333 from 203.0.113.7'),
     ]);
     expect(realTime[10]).toEqual(expect.objectContaining({ published: 1 }));
-    expect(realTime[10].held).toBeUndefined();
     expect(realTime[20]).toEqual(expect.objectContaining({ published: 1 }));
-    expect(realTime[20].held).toBeUndefined();
-    expect(sent[7].email).toContain('StopLogging');
-    expect(sent[8].email).toContain('CreateAccessKey');
-    expect(realTime.reduce((n, r) => n + (r.held ?? 0), 0)).toBe(20);
-    expect(realTime.every((r) => r.notSeenInRealTime === undefined)).toBe(true);
+    expect(sent[1].email).toContain('StopLogging');
+    expect(sent[1].email).toContain('Held back since the previous message (at most one message per session every 5 minutes in real time): 9 events, reported here: '
+      + 'CreateRole at 2026-11-27T10:02:46Z, RunInstances at 2026-11-27T10:02:51Z');
+    expect(sent[1].chat.content.description).toContain('*Held since the previous message:* 9 events (`CreateRole` `RunInstances`');
+    expect(sent[2].email).toContain('CreateAccessKey');
+    expect(sent[2].email).toContain('Session:     first reported in real time at 10:02 UTC; 11 events reported before this message');
+    expect(sent[2].email).toContain('Held back since the previous message (at most one message per session every 5 minutes in real time): 9 events');
+    expect(realTime.reduce((n, r) => n + (r.heldForContinuation ?? 0), 0)).toBe(28);
+    expect(realTime.every((r) => r.held === undefined && r.notSeenInRealTime === undefined)).toBe(true);
 
-    // THEN the log path: one message with the 20 events held back, which says they were; the 11
-    // published in real time are not published again; no "not seen in real time"
-    expect(log).toEqual(expect.objectContaining({ events: 31, published: 1, suppressed: 11 }));
+    // THEN the log path: one message with the 10 events held back after CreateAccessKey, which
+    // says they were; the 21 reported in real time are not published again; no "not seen in real time"
+    expect(log).toEqual(expect.objectContaining({ events: 31, published: 1, suppressed: 21 }));
     expect(log.notSeenInRealTime).toBeUndefined();
     expect(sent).toHaveLength(inRealTime + 1);
     const last = sent[inRealTime];
-    expect(last.subject).toBe('Root API call continues: 111122223333 from 203.0.113.7 (20 events)');
-    expect(last.email).toContain('These events were held back in real time by the flood bound (a summary message counted them): this message reports them.');
-    expect(last.email).toContain('Events:      20 in this delivery');
+    expect(last.subject).toBe('Root API call continues: 111122223333 from 203.0.113.7 (10 events)');
+    expect(last.email).toContain('These events were held back in real time by the flood bound (a summary message counted them) or by the continuation bound '
+      + '(at most one message per session every 5 minutes in real time): this message reports them.');
+    expect(last.email).toContain('Events:      10 in this delivery');
     expect(last.email).not.toContain('Not seen in real time');
-    expect(last.chat.content.description).toContain('held back in real time by the flood bound');
+    expect(last.chat.content.description).toContain('held back in real time by the flood bound or the continuation bound');
 
     // AND the same delivery again (a retry): nothing
     const retry = await notify(delivery, deps);
@@ -245,10 +249,53 @@ describe('a root console session in real time, then by the log path', () => {
     expect(sent).toHaveLength(inRealTime + 1);
   });
 
-  test('without the real-time regions, no held marker is kept: the log path reports the same 20 events without the held line', async () => {
+  test('a session that goes on past 5 minutes: one continuation per 5 minutes in real time, with what was held', async () => {
+    const { sent, deps } = setup();
+    const [login, ...actions] = consoleSession().filter((r) => !['StopLogging', 'CreateAccessKey'].includes(r.eventName));
+    await notify(eventBridgeEvent(login), deps);
+    for (const a of actions.slice(0, 3)) {
+      jest.setSystemTime(Date.parse(a.eventTime) + 5000);
+      expect(await notify(eventBridgeEvent(a), deps)).toEqual(expect.objectContaining({ published: 0, heldForContinuation: 1 }));
+    }
+    // 5 minutes after the sign-in's message: the next action goes out, with the 3 held before it
+    const later = { ...actions[3], eventTime: '2026-11-27T10:08:00Z' };
+    jest.setSystemTime(Date.parse('2026-11-27T10:08:00Z'));
+    expect(await notify(eventBridgeEvent(later), deps)).toEqual(expect.objectContaining({ published: 1 }));
+    // and the next one within 5 minutes of it is held again
+    const next = { ...actions[4], eventTime: '2026-11-27T10:09:00Z' };
+    jest.setSystemTime(Date.parse('2026-11-27T10:09:00Z'));
+    expect(await notify(eventBridgeEvent(next), deps)).toEqual(expect.objectContaining({ published: 0, heldForContinuation: 1 }));
+    expect(sent.map((m) => m.subject)).toEqual([
+      'Root sign-in without MFA: 111122223333 from 203.0.113.7',
+      'Root API call continues: 111122223333 from 203.0.113.7',
+    ]);
+    expect(sent[1].email).toContain(`: 3 events, reported here: ${actions.slice(0, 3).map((a) => `${a.eventName} at ${a.eventTime}`).join(', ')}.`);
+    expect(sent[1].email).toContain('1 event so far');
+  });
+
+  test('a store that fails holds nothing back: every event goes out (a duplicate, never a loss)', async () => {
+    const store = new InMemorySessionStore();
+    store.claimRealTime = async () => { throw Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' }); };
+    const { sent, deps } = setup({}, store);
+    for (const r of consoleSession().slice(0, 4)) await notify(eventBridgeEvent(r), deps);
+    expect(sent).toHaveLength(4);
+  });
+
+  test('denied AssumeRoot calls are never held by the continuation bound: each goes out at once, named as what it is', async () => {
+    const { sent, deps } = setup();
+    const denied = record('assume-root-call-denied');
+    for (let i = 0; i < 3; i++) {
+      const r = { ...denied, eventID: `denied-rt-${i}`, eventTime: new Date(Date.parse(denied.eventTime) + i * 10_000).toISOString().replace('.000Z', 'Z') };
+      jest.setSystemTime(Date.parse(r.eventTime) + 2000);
+      expect(await notify(eventBridgeEvent(r), deps)).toEqual(expect.objectContaining({ published: 1 }));
+    }
+    expect(sent.map((m) => m.subject.replace(/:.*/, ''))).toEqual(['AssumeRoot denied', 'AssumeRoot denied continues', 'AssumeRoot denied continues']);
+  });
+
+  test('without the real-time regions, no held marker is kept: the log path reports the same 10 events without the held line', async () => {
     const { sent, inRealTime, log } = await session({ realTimeRegions: undefined });
-    expect(inRealTime).toBe(12);
-    expect(log).toEqual(expect.objectContaining({ published: 1, suppressed: 11 }));
+    expect(inRealTime).toBe(3);
+    expect(log).toEqual(expect.objectContaining({ published: 1, suppressed: 21 }));
     expect(sent[inRealTime].email).not.toContain('held back in real time');
   });
 });

@@ -163,11 +163,29 @@ describe('continuation, retries and the unavailable store', () => {
   test.each([
     ['rejects', (): SessionStore => {
       const fail = async (): Promise<never> => { throw Object.assign(new Error('Requested resource not found'), { name: 'ResourceNotFoundException' }); };
-      return { getMany: fail, getDelivery: fail, recordDelivery: fail, recordPublished: fail, putLink: fail, addRate: fail };
+      return {
+        getMany: fail,
+        getDelivery: fail,
+        recordDelivery: fail,
+        recordPublished: fail,
+        putLink: fail,
+        addRate: fail,
+        claimRealTime: fail,
+        holdRealTime: fail,
+      };
     }],
     ['never answers', (): SessionStore => {
       const hang = () => new Promise<never>(() => undefined);
-      return { getMany: hang, getDelivery: hang, recordDelivery: hang, recordPublished: hang, putLink: hang, addRate: hang };
+      return {
+        getMany: hang,
+        getDelivery: hang,
+        recordDelivery: hang,
+        recordPublished: hang,
+        putLink: hang,
+        addRate: hang,
+        claimRealTime: hang,
+        holdRealTime: hang,
+      };
     }],
   ])('a store that %s: every alert still goes out, within the timeout, and a retry duplicates rather than loses', async (_title, broken) => {
     const { sent, deps, logs } = setup();
@@ -198,17 +216,17 @@ describe('continuation, retries and the unavailable store', () => {
 
 describe('real time (EventBridge), then the log path', () => {
   test('events published from EventBridge are not announced again by the log delivery; its new events say "continues; first reported in real time"', async () => {
-    // GIVEN a root sign-in and an action in real time, from EventBridge
+    // GIVEN a root sign-in and, 6 minutes later, an action in real time, from EventBridge
     const { sent, deps, setClock } = setup();
     const login = record('root-console-login-success-no-mfa');
     const consoleAction = record('root-console-session-action');
     setClock('2026-11-27T10:02:45Z');
     expect(await notify(eventBridgeEvent(login), deps)).toEqual({ messageType: 'EVENTBRIDGE', events: 1, skipped: 0, published: 1, suppressed: 0 });
-    setClock('2026-11-27T10:03:33Z');
+    setClock('2026-11-27T10:08:46Z');
     await notify(eventBridgeEvent(consoleAction), deps);
     // WHEN the log path delivers the same events, and one more of the console session
     const more = { ...consoleAction, eventID: '2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f', eventName: 'CreateAccessKey', eventTime: '2026-11-27T10:04:10Z' };
-    setClock('2026-11-27T10:08:00Z');
+    setClock('2026-11-27T10:12:00Z');
     const result = await notify(orgTrailDelivery('111122223333', 'us-east-1', [login, consoleAction, more]), deps);
     // THEN
     expect(result).toEqual({ messageType: 'DATA_MESSAGE', events: 3, skipped: 0, published: 1, suppressed: 2 });
@@ -222,6 +240,25 @@ describe('real time (EventBridge), then the log path', () => {
       'Root access key change continues in AWS account 111122223333 (name set by the account itself: "Payments-Prod"): first reported in real time at 10:02 UTC, 2 events so far');
     expect(sent[2].email).toContain('1. CreateAccessKey (iam.amazonaws.com): Root access key created');
     expect(sent[2].email).not.toContain('ListAccessKeys (iam');
+  });
+
+  test('an action within 5 minutes of the sign-in\'s real-time message is held back there; the log delivery reports it, once', async () => {
+    const { sent, deps, setClock } = setup();
+    const login = record('root-console-login-success-no-mfa');
+    const consoleAction = record('root-console-session-action');
+    setClock('2026-11-27T10:02:45Z');
+    await notify(eventBridgeEvent(login), deps);
+    setClock('2026-11-27T10:03:33Z');
+    expect(await notify(eventBridgeEvent(consoleAction), deps)).toEqual(expect.objectContaining({ published: 0, heldForContinuation: 1 }));
+    setClock('2026-11-27T10:08:00Z');
+    const delivery = orgTrailDelivery('111122223333', 'us-east-1', [login, consoleAction]);
+    expect(await notify(delivery, deps)).toEqual(expect.objectContaining({ published: 1, suppressed: 1 }));
+    expect(await notify(delivery, deps)).toEqual(expect.objectContaining({ published: 0, suppressed: 2 }));
+    expect(sent.map((m) => m.subject)).toEqual([
+      'Root sign-in without MFA: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
+      'Root API call continues: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
+    ]);
+    expect(sent[1].email).toContain('ListAccessKeys (iam');
   });
 
   test('a console sign-in, then its actions from another region\'s stream in a later delivery: one session, one thread', async () => {

@@ -54,30 +54,45 @@ test('real time, then the log path, then a retry: published once each, remembere
   const delivery = orgTrailDelivery('111122223333', 'us-east-1', [login, consoleAction, more]);
   const logPath = await handler(delivery);
   const retry = await handler(delivery);
-  // and one more action of the same console session arrives on its own, in real time, from another region
+  // and one more action of the same console session arrives on its own, in real time, from
+  // another region, within 5 minutes of the sign-in's real-time message: held back in the
+  // session's real-time slot; then a root MFA change of the session, alarming, goes out at once
+  // and carries it
   const lateAction = { ...consoleAction, eventID: '3d4e5f6a-7b8c-4d9e-8f0a-1b2c3d4e5f6a', eventName: 'DescribeInstances', eventSource: 'ec2.amazonaws.com', awsRegion: 'eu-central-1', eventTime: '2026-11-27T10:09:00Z' };
   const linked = await handler(eventBridgeEvent(lateAction) as any);
+  const slotKey = { pk: { S: `slot#111122223333#login:${login.eventID}` } };
+  const slot = (await ddb.send(new GetItemCommand({ TableName: TABLE, Key: slotKey }))).Item!;
+  const mfa = { ...consoleAction, eventID: '4e5f6a7b-8c9d-4e0f-9a1b-2c3d4e5f6a7b', eventName: 'DeactivateMFADevice', eventTime: '2026-11-27T10:10:00Z' };
+  const alarming = await handler(eventBridgeEvent(mfa) as any);
 
   // THEN
   expect(realtime).toEqual({ messageType: 'EVENTBRIDGE', events: 1, skipped: 0, published: 1, suppressed: 0 });
   expect(logPath).toEqual({ messageType: 'DATA_MESSAGE', events: 3, skipped: 0, published: 1, suppressed: 1 });
   expect(retry).toEqual({ messageType: 'DATA_MESSAGE', events: 3, skipped: 0, published: 0, suppressed: 3 });
-  expect(linked).toEqual({ messageType: 'EVENTBRIDGE', events: 1, skipped: 0, published: 1, suppressed: 0 });
+  expect(linked).toEqual({ messageType: 'EVENTBRIDGE', events: 1, skipped: 0, published: 0, suppressed: 0, heldForContinuation: 1 });
+  expect(slot.held.SS!.map((x) => JSON.parse(x))).toEqual([{ id: lateAction.eventID, name: 'DescribeInstances', time: '2026-11-27T10:09:00Z' }]);
+  expect(slot.heldCount.N).toBe('1');
+  expect(alarming).toEqual({ messageType: 'EVENTBRIDGE', events: 1, skipped: 0, published: 1, suppressed: 0 });
   const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
   const chats = (received.Messages ?? []).map((m) => JSON.parse(m.Body!));
   expect(chats.map((c) => c.content.title)).toEqual([
     ':rotating_light: Root sign-in without MFA: 111122223333',
     ':rotating_light: Root access key change continues: 111122223333 (2 events)',
     // linked to the sign-in through the link item the sign-in left (source IP, credential time)
-    ':rotating_light: Root API call continues: 111122223333',
+    ':rotating_light: Root MFA device change continues: 111122223333',
   ]);
+  expect(chats[2].content.description).toContain('*Held since the previous message:* 1 event (`DescribeInstances`)');
   expect(chats[2].metadata.threadId).toBe(chats[0].metadata.threadId);
   expect(chats[1].content.description).toContain('*Continues:* first reported in real time at');
   expect(chats[1].metadata.threadId).toBe(chats[0].metadata.threadId);
-  // The memory in the table: one item for the sign-in's session, every published event ID, a TTL a day ahead.
+  // The slot was emptied by the message that reported what it held.
+  const emptied = (await ddb.send(new GetItemCommand({ TableName: TABLE, Key: slotKey }))).Item!;
+  expect(emptied.held).toBeUndefined();
+  // The memory in the table: one item for the sign-in's session, every published event ID (the
+  // held one too: the log path will not repeat it), a TTL a day ahead.
   const item = (await ddb.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: `session#111122223333#login:${login.eventID}` } } }))).Item!;
-  expect(new Set(item.publishedIds.SS)).toEqual(new Set([login.eventID, consoleAction.eventID, more.eventID, lateAction.eventID]));
-  expect(item.eventCount.N).toBe('4');
+  expect(new Set(item.publishedIds.SS)).toEqual(new Set([login.eventID, consoleAction.eventID, more.eventID, lateAction.eventID, mfa.eventID]));
+  expect(item.eventCount.N).toBe('5');
   const link = (await ddb.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'link#111122223333#signin:203.0.113.7' } } }))).Item!;
   expect(link.target.S).toBe(`login:${login.eventID}`);
   expect(item.firstReportedVia.S).toBe('realtime');
@@ -249,3 +264,33 @@ test('a slow store (1 s per call): every session is published, within the invoca
     await slow.close();
   }
 }, 120_000);
+
+test('the real-time slot in DynamoDB: six events of one session in six concurrent invocations give one message, five held', async () => {
+  // GIVEN the table and a topic, in moto; a root access key's calls, each in its own EventBridge
+  // event, invoking the function at the same time (as EventBridge does)
+  const { topicArn, drain } = await topicWithQueue('ConcurrentTopic');
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  const handler = loadHandler({ TOPIC_ARN: topicArn });
+  const action = record('root-console-session-action');
+  const calls = Array.from({ length: 6 }, (_, i) => ({
+    ...action,
+    eventID: `concurrent-${i}`,
+    eventName: 'PutBucketPolicy',
+    eventSource: 's3.amazonaws.com',
+    readOnly: false,
+    recipientAccountId: '777788889999',
+    eventTime: `2026-11-27T10:0${i}:00Z`,
+    userIdentity: { ...action.userIdentity, accountId: '777788889999', arn: 'arn:aws:iam::777788889999:root', accessKeyId: 'AKIAQNOXQ7CONCURRENT', sessionContext: undefined },
+  }));
+  // WHEN
+  const results = await Promise.all(calls.map((c) => handler(eventBridgeEvent(c) as any)));
+  // THEN one claimed the slot (the conditional write) and published; the others held their event in it
+  expect(results.reduce((n, r) => n + r.published, 0)).toBe(1);
+  expect(results.reduce((n, r) => n + (r.heldForContinuation ?? 0), 0)).toBe(5);
+  expect(await drain()).toHaveLength(1);
+  const ddb = new DynamoDBClient({ endpoint: moto.endpoint, ...MOTO_CLIENT });
+  const slot = (await ddb.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'slot#777788889999#key:AKIAQNOXQ7CONCURRENT' } } }))).Item!;
+  expect(slot.held.SS).toHaveLength(5);
+  expect(slot.heldCount.N).toBe('5');
+}, 60_000);

@@ -2,17 +2,20 @@
  * The session memory in a DynamoDB table (created by EventNotifier: partition key `pk` (S), TTL
  * attribute `expiresAt`, on-demand, encrypted with the notifier's customer managed key). One item
  * per session, `pk` = `session#<account ID>#<session key>`, one per link (`link#...`), one per
- * flood counter (`rate#<account>#<kind>#<window>`) and one per delivery (`delivery#<hash>`, the
- * sessions it handled, so that a retry reads and publishes only the rest). Read with strongly
- * consistent BatchGetItem (sessions, links, counters) and GetItem (the delivery) before
- * publishing, written with UpdateItem after. The function's role may do exactly these three
+ * flood counter (`rate#<account>#<kind>#<window>`), one per session's real-time slot
+ * (`slot#<account>#<session key>`: when its last real-time message went out, what was held back
+ * since) and one per delivery (`delivery#<hash>`, the sessions it handled, so that a retry reads
+ * and publishes only the rest). Read with strongly consistent BatchGetItem (sessions, links,
+ * counters) and GetItem (the delivery) before publishing; the real-time slot claimed with a
+ * conditional UpdateItem before publishing; the rest written with UpdateItem after. The function's role may do exactly these three
  * actions on this table. No SDK import here: the handler passes the three calls.
  */
 import { createHash } from 'crypto';
 import { AssumeRootInfo } from './group';
 import {
-  MAX_REMEMBERED_EVENTS, MAX_REMEMBERED_IDS, RATE_WINDOW_SECONDS, RateCount, RateRef, ReportedEvent, SESSION_MEMORY_SECONDS, SessionLink,
-  SessionMemory, SessionStore, SessionUpdate, StoreReadRequest, StoreReadResult, storeRefKey,
+  MAX_HELD_EVENTS, MAX_REMEMBERED_EVENTS, MAX_REMEMBERED_IDS, RATE_WINDOW_SECONDS, RateCount, RateRef, RealTimeClaim, REALTIME_CONTINUATION_SECONDS,
+  ReportedEvent, SESSION_MEMORY_SECONDS, SessionLink, SessionMemory, SessionRef, SessionStore, SessionUpdate, sortedEvents, StoreReadRequest,
+  StoreReadResult, storeRefKey,
 } from './session-store';
 
 /** A DynamoDB attribute value, as the low-level API writes it (only the types used here). */
@@ -31,14 +34,21 @@ export interface DynamoDbCalls {
     UpdateExpression: string;
     ExpressionAttributeNames: Record<string, string>;
     ExpressionAttributeValues: Record<string, AttributeValue>;
-  }): Promise<unknown>;
+    ConditionExpression?: string;
+    ReturnValues?: 'ALL_OLD';
+  }): Promise<{ Attributes?: Record<string, any> } | undefined | void>;
+}
+
+/** DynamoDB's answer to a write whose condition does not hold. */
+function conditionFailed(err: unknown): boolean {
+  return (err as { name?: unknown } | undefined)?.name === 'ConditionalCheckFailedException';
 }
 
 /**
  * A partition key `<kind>#<account>#<name>`. A key longer than 512 characters (only a malformed
  * record makes one: DynamoDB refuses partition keys over 2,048 bytes) is replaced by its hash.
  */
-function itemKey(kind: 'session' | 'link' | 'rate', accountId: string, name: string): string {
+function itemKey(kind: 'session' | 'link' | 'rate' | 'slot', accountId: string, name: string): string {
   const key = `${kind}#${accountId}#${name}`;
   return key.length <= 512 ? key : `${kind}#sha256:${createHash('sha256').update(key).digest('hex')}`;
 }
@@ -51,6 +61,11 @@ export function sessionItemKey(accountId: string, sessionKey: string): string {
 /** The partition key of a link's item. */
 export function linkItemKey(accountId: string, name: string): string {
   return itemKey('link', accountId, name);
+}
+
+/** The partition key of a session's real-time slot (the continuation bound). */
+export function slotItemKey(accountId: string, sessionKey: string): string {
+  return itemKey('slot', accountId, sessionKey);
 }
 
 /** The partition key of a flood counter's item. */
@@ -244,6 +259,73 @@ export class DynamoDbSessionStore implements SessionStore {
         ':exp': { N: String(Math.floor(now / 1000) + SESSION_MEMORY_SECONDS) },
       },
     });
+  }
+
+  public async claimRealTime(ref: SessionRef, now: number, force: boolean): Promise<RealTimeClaim> {
+    const input = {
+      TableName: this.tableName,
+      Key: { pk: { S: slotItemKey(ref.accountId, ref.sessionKey) } },
+      UpdateExpression: 'SET #at = :now, #exp = :exp REMOVE #held, #count',
+      ExpressionAttributeNames: { '#at': 'at', '#exp': 'expiresAt', '#held': 'held', '#count': 'heldCount' },
+      ExpressionAttributeValues: {
+        ':now': { N: String(now) },
+        ':exp': { N: String(Math.floor(now / 1000) + SESSION_MEMORY_SECONDS) },
+        ...(force ? {} : { ':cutoff': { N: String(now - REALTIME_CONTINUATION_SECONDS * 1000) }, ':nowS': { N: String(Math.floor(now / 1000)) } }),
+      } as Record<string, AttributeValue>,
+      // Free: never claimed, its last message old enough, or expired (TTL deletes within days, not at once).
+      ...(force ? {} : { ConditionExpression: 'attribute_not_exists(#at) OR #at <= :cutoff OR #exp <= :nowS' }),
+      ReturnValues: 'ALL_OLD' as const,
+    };
+    let out: Awaited<ReturnType<DynamoDbCalls['updateItem']>>;
+    try {
+      out = await this.calls.updateItem(input);
+    } catch (err) {
+      if (conditionFailed(err)) return { claimed: false, held: [], heldCount: 0 };
+      throw err;
+    }
+    const old = (out && typeof out === 'object' ? out.Attributes : undefined) ?? {};
+    // What an expired slot held was reported by the log path long ago.
+    if (n(old, 'expiresAt') * 1000 <= now) return { claimed: true, held: [], heldCount: 0 };
+    const raw = (old.held as { SS?: unknown } | undefined)?.SS;
+    const held = (Array.isArray(raw) ? raw : []).flatMap((x) => {
+      const e = typeof x === 'string' ? json(x, (v): v is ReportedEvent => isEvents([v])) : undefined;
+      return e ? [e] : [];
+    });
+    return { claimed: true, held: sortedEvents(held).slice(0, MAX_HELD_EVENTS), heldCount: Math.max(n(old, 'heldCount'), held.length) };
+  }
+
+  public async holdRealTime(ref: SessionRef, events: readonly ReportedEvent[], now: number): Promise<void> {
+    if (events.length === 0) return;
+    const base = {
+      TableName: this.tableName,
+      Key: { pk: { S: slotItemKey(ref.accountId, ref.sessionKey) } },
+    };
+    const exp = { N: String(Math.floor(now / 1000) + SESSION_MEMORY_SECONDS) };
+    const count = { N: String(events.length) };
+    try {
+      // A string set: a retry that holds the same events again lists them once.
+      await this.calls.updateItem({
+        ...base,
+        UpdateExpression: 'SET #exp = :exp ADD #held :ev, #count :n',
+        ConditionExpression: 'attribute_not_exists(#held) OR size(#held) < :max',
+        ExpressionAttributeNames: { '#exp': 'expiresAt', '#held': 'held', '#count': 'heldCount' },
+        ExpressionAttributeValues: {
+          ':exp': exp,
+          ':n': count,
+          ':ev': { SS: [...new Set(events.map((e) => JSON.stringify({ id: e.id, name: e.name, time: e.time })))] },
+          ':max': { N: String(MAX_HELD_EVENTS) },
+        },
+      });
+    } catch (err) {
+      if (!conditionFailed(err)) throw err;
+      // The list is full: counted only.
+      await this.calls.updateItem({
+        ...base,
+        UpdateExpression: 'SET #exp = :exp ADD #count :n',
+        ExpressionAttributeNames: { '#exp': 'expiresAt', '#count': 'heldCount' },
+        ExpressionAttributeValues: { ':exp': exp, ':n': count },
+      });
+    }
   }
 
   public async addRate(ref: RateRef, add: RateCount, _now: number): Promise<void> {

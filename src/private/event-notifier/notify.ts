@@ -5,9 +5,9 @@ import { decodeEventBridgeEvent, decodeSubscriptionEvent, isEventBridgeEvent } f
 import { classifyDraft, CONSOLE_SESSION_WINDOW_SECONDS, EventGroup, isAssumeRootSession, SessionDraft, sessionDrafts, sessionLifeSeconds } from './group';
 import { AccountName, Continuation, DEFAULT_LIMITS, HeldSummary, RenderLimits, renderFallback, RenderedMessage, renderSummary, renderWithinLimit } from './render';
 import {
-  LinkRef, MAX_MESSAGES_PER_WINDOW, MAX_REMEMBERED_EVENTS, RATE_WINDOW_SECONDS, RateCount, RateRef, ReportedVia, SessionLink, SessionMemory,
-  SessionRef,
-  SessionStore, STORE_BATCH_SIZE, STORE_READ_BUDGET_MS, STORE_TIMEOUT_MS, STORE_WRITE_BUDGET_MS, storeRefKey, withTimeout,
+  LinkRef, MAX_MESSAGES_PER_WINDOW, MAX_REMEMBERED_EVENTS, RATE_WINDOW_SECONDS, RateCount, RateRef, REALTIME_CONTINUATION_SECONDS, ReportedEvent,
+  ReportedVia, SessionLink, SessionMemory, SessionRef, SessionStore, STORE_BATCH_SIZE, STORE_READ_BUDGET_MS, STORE_TIMEOUT_MS, STORE_WRITE_BUDGET_MS,
+  storeRefKey, withTimeout,
 } from './session-store';
 import { WatchedConfig } from './tamper';
 
@@ -78,6 +78,8 @@ export interface BatchResult {
   readonly suppressed: number;
   /** Sessions held back by the flood bound (counted in a summary message). */
   readonly held?: number;
+  /** Sessions held back in real time by the continuation bound (REALTIME_CONTINUATION_SECONDS). */
+  readonly heldForContinuation?: number;
   /**
    * The log path's messages that said "Not seen in real time": the account and region of the
    * forwarder that should have sent each session's events (the handler counts them as a metric).
@@ -263,6 +265,11 @@ function eventKey(e: RootEvent): string {
   return e.eventId.slice(0, 128);
 }
 
+/** An event as a session's memory and slot remember it. */
+function reportedEvent(e: RootEvent): ReportedEvent {
+  return { id: eventKey(e), name: e.eventName.slice(0, 128), time: e.eventTime.slice(0, 40) };
+}
+
 /** A session's ID in the delivery's record (the same on every retry). */
 function draftId(d: { accountId: string; sessionKey: string }): string {
   return hash(`${d.accountId}|${d.sessionKey}`).slice(0, 20);
@@ -442,8 +449,10 @@ interface Planned {
   carried: number;
   /** The log path: the real-time path should have forwarded this session and did not (its forwarder's account and region). */
   readonly notSeen?: { readonly accountId: string; readonly region: string };
-  /** The log path: the real-time path held this session back by the flood bound. */
+  /** The log path: the real-time path held this session back (the flood bound or the continuation bound). */
   readonly heldInRealTime?: boolean;
+  /** Real time: the events the session's slot held back since its previous real-time message, reported by this one. */
+  heldSince?: { readonly count: number; readonly events: ReportedEvent[] };
 }
 
 /** One publish: a session's message, or a flood summary. */
@@ -489,13 +498,17 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  * 2. Reads, within STORE_READ_BUDGET_MS in total and only with time to spare: the delivery's
  *    record (the sessions an earlier attempt of this delivery handled: not read nor published
  *    again), then the other sessions' memory, links and flood counters in batches.
- * 3. Publishes, at most `concurrency` at a time, most alarming first: each session's message
+ * 3. In real time, claims each session's real-time slot (one conditional write): a session's
+ *    messages that are not alarming go out at most once per REALTIME_CONTINUATION_SECONDS; the
+ *    events in between are held in the slot and reported by its next message (or by the log
+ *    path's delivery, which says so). Alarming kinds go out at once and carry what was held.
+ * 4. Publishes, at most `concurrency` at a time, most alarming first: each session's message
  *    (a continuation when the session was reported before, within its real life); for the kinds
  *    that are not alarming, at most MAX_MESSAGES_PER_WINDOW per account and kind per window, then
  *    one summary. No publish starts within FINISH_RESERVE_MS of the deadline.
- * 4. Writes, within STORE_WRITE_BUDGET_MS: the delivery's record first, then flood counters,
- *    session memories and links.
- * 5. If any session was not published (SNS failed, or the deadline came first), throws: Lambda
+ * 5. Writes, within STORE_WRITE_BUDGET_MS: the delivery's record first, then flood counters,
+ *    session memories, links and the events held back in real time.
+ * 6. If any session was not published (SNS failed, or the deadline came first), throws: Lambda
  *    retries the delivery, and the retry publishes only the rest; after two retries the delivery
  *    goes to the failure queue. A duplicate is possible (a store that failed), never a silent loss.
  */
@@ -654,7 +667,42 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
     });
   }
 
-  // 3. The flood bound, then the order: most alarming first.
+  // 3. In real time, the continuation bound: a session's messages that are not alarming go out at
+  // most once per REALTIME_CONTINUATION_SECONDS (the first at once); the events in between are
+  // held in the session's slot and go out with its next real-time message (an alarming message
+  // goes out at once and carries them) or with the log path's delivery, which says they were held.
+  // A store that fails or is slow holds nothing back: the message goes out (a duplicate, never a loss).
+  const heldForContinuation: Planned[] = [];
+  if (via === 'realtime' && readMemory && memory.available) {
+    const claimEnd = clock.now() + (deps.storeTimeoutMs ?? STORE_TIMEOUT_MS);
+    const claiming = planned.filter((p) => !p.tamper);
+    await runBounded(claiming, concurrency, () => !memory.available || clock.now() >= claimEnd, async (p) => {
+      const ref = { accountId: p.group.accountId, sessionKey: p.group.sessionKey };
+      // Denied AssumeRoot calls too go out at once, named as what they are (bounded only by the flood bound, across callers and targets).
+      const force = isAlarming(p.group.headlineKind) || p.group.headlineKind === 'assume-root-denied';
+      const claim = await memory.call('session store UpdateItem (real-time slot)', STORE_WRITE_FAILED, claimEnd,
+        (st) => st.claimRealTime(ref, clock.now(), force));
+      if (!claim) return;
+      if (!claim.claimed) {
+        heldForContinuation.push(p);
+        return;
+      }
+      const publishedBefore = p.remembered?.publishedIds ?? new Set<string>();
+      const fresh = new Set(p.group.events.map((c) => eventKey(c.event)));
+      const events = claim.held.filter((e) => !publishedBefore.has(e.id) && !fresh.has(e.id));
+      const count = Math.max(events.length, claim.heldCount - (claim.held.length - events.length));
+      if (count > 0) p.heldSince = { count, events };
+    });
+  }
+  const heldNow = new Set(heldForContinuation);
+  for (const p of heldForContinuation) {
+    doneNow.push(p.id);
+    deps.log('info', 'held back in real time: one message per session per continuation interval; it goes out with the session\'s next message or the log path\'s', {
+      accountId: p.group.accountId, kind: p.group.headlineKind, events: p.group.events.length, intervalSeconds: REALTIME_CONTINUATION_SECONDS,
+    });
+  }
+
+  // 4. The flood bound, then the order: most alarming first.
   const jobs: Job[] = [];
   const rateAdds = new Map<string, { ref: RateRef; add: { sent: number; held: number; reported: number } }>();
   const addRate = (ref: RateRef, add: Partial<RateCount>) => {
@@ -667,6 +715,7 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
   };
   const byKind = new Map<string, Planned[]>();
   for (const p of planned) {
+    if (heldNow.has(p)) continue;
     if (isAlarming(p.group.headlineKind) || p.tamper) {
       jobs.push({ planned: p, priority: priorityOf(p.group.headlineKind) });
       continue;
@@ -773,7 +822,7 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
   };
   const notStarted = await runBounded(jobs, concurrency, () => clock.remaining() < FINISH_RESERVE_MS + MIN_PUBLISH_MS, publishOne);
 
-  // 4. Writes: the delivery's record first, then counters, memories and links.
+  // 5. Writes: the delivery's record first, then counters, memories and links.
   const writeEnd = clock.now() + (deps.storeWriteBudgetMs ?? STORE_WRITE_BUDGET_MS);
   const writes: Array<() => Promise<unknown>> = [];
   const handled = [...doneNow, ...publishedIds];
@@ -794,7 +843,8 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
         now: clock.now(),
         via,
         threadId: p.threadId,
-        events: g.events.map((c) => ({ id: eventKey(c.event), name: c.event.eventName.slice(0, 128), time: c.event.eventTime.slice(0, 40) })),
+        // The events it held back in real time are reported by this message: the log path does not repeat them.
+        events: [...(p.heldSince?.events ?? []), ...g.events.map((c) => reportedEvent(c.event))],
         assumeRoot: g.assumeRoot,
         previous: p.remembered,
         restart: p.restart,
@@ -811,6 +861,14 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
       }
     });
   }
+  for (const p of heldForContinuation) {
+    const g = p.group;
+    const ref = { accountId: g.accountId, sessionKey: g.sessionKey };
+    const events = g.events.map((c) => reportedEvent(c.event));
+    writes.push(() => memory.call('session store UpdateItem (real-time slot)', STORE_WRITE_FAILED, writeEnd,
+      (st) => st.holdRealTime(ref, events, clock.now())));
+    heldMarkers.push(g);
+  }
   for (const g of heldMarkers) {
     const at = firstEventMs(g.events.map((c) => c.event)) || clock.now();
     const ref = heldLinkRef(g.accountId, g.sessionKey);
@@ -824,7 +882,7 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
     if (cut.length + memory.budgetCuts > 0 && memory.available) deps.log('warn', STORE_WRITES_CUT, { writesNotMade: cut.length + memory.budgetCuts });
   }
 
-  // 5. Nothing lost silently.
+  // 6. Nothing lost silently.
   const notSeen = published.flatMap((p) => (p.notSeen ? [p.notSeen] : []));
   for (const n of notSeen) {
     deps.log('warn', 'not seen in real time: the log path delivered root use that the real-time path should have forwarded', {
@@ -852,6 +910,7 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
     published: published.length + summaries,
     suppressed: suppressedTotal,
     ...(heldTotal > 0 ? { held: heldTotal } : {}),
+    ...(heldForContinuation.length > 0 ? { heldForContinuation: heldForContinuation.length } : {}),
     ...(notSeen.length > 0 ? { notSeenInRealTime: notSeen } : {}),
   };
 }
@@ -872,6 +931,7 @@ function render(p: Planned, deps: NotifierDeps, names: ReadonlyMap<string, Accou
     heldBefore: p.carried,
     notSeenInRealTime: p.notSeen,
     heldInRealTime: p.heldInRealTime,
+    heldSince: p.heldSince,
   };
   try {
     return renderWithinLimit(group, ctx, deps.limits ?? DEFAULT_LIMITS);

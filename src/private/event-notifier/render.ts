@@ -52,9 +52,21 @@ export interface RenderContext {
   readonly continuation?: Continuation;
   /** The log path: the real-time path should have forwarded these events and did not (the forwarder's account and region). */
   readonly notSeenInRealTime?: { readonly accountId: string; readonly region: string };
-  /** The log path: the real-time path held this session back by the flood bound. */
+  /** The log path: the real-time path held this session back (the flood bound or the continuation bound). */
   readonly heldInRealTime?: boolean;
+  /** Real time: the session's events held back since its previous real-time message (the continuation bound), reported here. */
+  readonly heldSince?: { readonly count: number; readonly events: readonly HeldEvent[] };
 }
+
+/** An event held back in real time, as the session's slot remembers it. */
+export interface HeldEvent {
+  readonly id: string;
+  readonly name: string;
+  readonly time: string;
+}
+
+/** The continuation bound's interval in words (REALTIME_CONTINUATION_SECONDS in session-store.ts). */
+const CONTINUATION_WORDS = 'at most one message per session every 5 minutes in real time';
 
 /** `1 event`, `3 events`, `2 more events`: a count and its noun, singular or plural. */
 function plural(n: number, noun: string): string {
@@ -314,7 +326,14 @@ export function renderGroup(group: EventGroup, ctx: RenderContext, limits: Rende
     lines.push(`Also: ${plural(ctx.heldBefore, 'more session')} of this kind in this account were held back by the flood bound in the previous window (see the summary message).`, '');
   }
   if (ctx.heldInRealTime) {
-    lines.push('These events were held back in real time by the flood bound (a summary message counted them): this message reports them.', '');
+    lines.push('These events were held back in real time by the flood bound (a summary message counted them) or by the continuation bound '
+      + `(${CONTINUATION_WORDS}): this message reports them.`, '');
+  }
+  if (ctx.heldSince && ctx.heldSince.count > 0) {
+    const listedHeld = ctx.heldSince.events.slice(0, 10);
+    lines.push(`Held back since the previous message (${CONTINUATION_WORDS}): ${plural(ctx.heldSince.count, 'event')}, reported here`
+      + `${listedHeld.length > 0 ? `: ${listedHeld.map((e) => `${oneLine(e.name, 100) || '-'} at ${oneLine(e.time, 40) || '-'}`).join(', ')}` : ''}`
+      + `${ctx.heldSince.count > listedHeld.length ? `${listedHeld.length > 0 ? ' and' : ''} ${ctx.heldSince.count - listedHeld.length} more (see the session's Logs Insights link)` : ''}.`, '');
   }
   if (ctx.notSeenInRealTime) {
     lines.push(`${NOT_SEEN_IN_REAL_TIME}: the forwarder of account ${oneLine(ctx.notSeenInRealTime.accountId, 20)} in region `
@@ -406,7 +425,11 @@ function renderChat(
     head.push(`*Task policy:* ${isAwsTaskPolicy(call.taskPolicyArn) ? `\`${chatCode(call.taskPolicyArn)}\`` : 'not an AWS root-task policy (see the email)'}`);
   }
   if (c && c.callArrivedLate) head.push(`*Already reported:* ${plural(c.eventsSoFar, 'earlier event')} were this session's actions`);
-  if (ctx.heldInRealTime) head.push('*Held in real time:* held back in real time by the flood bound, reported here');
+  if (ctx.heldInRealTime) head.push('*Held in real time:* held back in real time by the flood bound or the continuation bound, reported here');
+  if (ctx.heldSince && ctx.heldSince.count > 0) {
+    const names = ctx.heldSince.events.slice(0, 5).map((e) => `\`${chatCode(e.name, 60)}\``).join(' ');
+    head.push(`*Held since the previous message:* ${plural(ctx.heldSince.count, 'event')}${names !== '' ? ` (${names}${ctx.heldSince.count > 5 ? ' ...' : ''})` : ''}`);
+  }
   if (ctx.notSeenInRealTime) {
     head.push(`*${NOT_SEEN_IN_REAL_TIME}:* the forwarder of account ${ctx.notSeenInRealTime.accountId.replace(/[^0-9]/g, '').slice(0, 12)} in region `
       + `\`${chatCode(ctx.notSeenInRealTime.region, 30)}\` may be missing or disabled (the log path stays authoritative)`);

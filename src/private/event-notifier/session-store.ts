@@ -144,7 +144,37 @@ export interface SessionStore {
   putLink(accountId: string, name: string, link: SessionLink, now: number): Promise<void>;
   /** Adds to a flood counter (sent, held, reported); it expires after two windows. */
   addRate(ref: RateRef, add: RateCount, now: number): Promise<void>;
+  /**
+   * The real-time continuation bound: claims the session's real-time slot at `now` when its last
+   * real-time message is REALTIME_CONTINUATION_SECONDS old or more (or always, with `force`: the
+   * alarming kinds), and then empties and returns what was held back since. Atomic (a conditional
+   * write), so concurrent invocations of one session's events claim it once.
+   */
+  claimRealTime(ref: SessionRef, now: number, force: boolean): Promise<RealTimeClaim>;
+  /** Adds events to what the session's real-time slot holds back (at most MAX_HELD_EVENTS listed, all counted). */
+  holdRealTime(ref: SessionRef, events: readonly ReportedEvent[], now: number): Promise<void>;
 }
+
+/** What claiming a session's real-time slot found. */
+export interface RealTimeClaim {
+  /** Whether the message may go out now. */
+  readonly claimed: boolean;
+  /** When claimed: the events held back since the slot's previous message (at most MAX_HELD_EVENTS, oldest first). */
+  readonly held: ReportedEvent[];
+  /** When claimed: how many events were held back since the previous message (`held` may list fewer). */
+  readonly heldCount: number;
+}
+
+/**
+ * In real time, a session's messages that are not alarming go out at most once per this long:
+ * the first at once, then the events in between are held back and go out with the session's next
+ * real-time message (an alarming one goes out at once and carries them), or with the log path's
+ * delivery at the latest, which says they were held.
+ */
+export const REALTIME_CONTINUATION_SECONDS = 300;
+
+/** Events a real-time slot lists while it holds them back (all are counted). */
+export const MAX_HELD_EVENTS = 50;
 
 /** DynamoDB's BatchGetItem reads at most 100 items per call. */
 export const STORE_BATCH_SIZE = 100;
@@ -210,12 +240,19 @@ export function nextMemory(update: SessionUpdate): SessionMemory {
   };
 }
 
+/** Events in event time order (then by ID), as a slot returns what it held. */
+export function sortedEvents(events: readonly ReportedEvent[]): ReportedEvent[] {
+  return [...events].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
 /** A store in memory: for tests and the benchmark (optionally with a latency per call). */
 export class InMemorySessionStore implements SessionStore {
   public readonly items = new Map<string, SessionMemory>();
   public readonly links = new Map<string, SessionLink & { expiresAt: number }>();
   public readonly rates = new Map<string, RateCount & { expiresAt: number }>();
   public readonly deliveries = new Map<string, { done: Set<string>; expiresAt: number }>();
+  /** The real-time slots, by storeRefKey of the session. */
+  public readonly slots = new Map<string, { at: number; held: ReportedEvent[]; heldCount: number; expiresAt: number }>();
   /** Every call, by name (getMany counts once per batch). */
   public readonly callLog: string[] = [];
   /** The session keys each getMany asked for, in order. */
@@ -283,6 +320,30 @@ export class InMemorySessionStore implements SessionStore {
       held: base.held + add.held,
       reported: base.reported + add.reported,
       expiresAt: ref.window + 3 * RATE_WINDOW_SECONDS * 1000,
+    });
+  }
+
+  public async claimRealTime(ref: SessionRef, now: number, force: boolean): Promise<RealTimeClaim> {
+    await this.delay('claimRealTime');
+    const key = storeRefKey(ref);
+    const slot = this.slots.get(key);
+    const live = slot && slot.expiresAt > now ? slot : undefined;
+    if (!force && live && now - live.at < REALTIME_CONTINUATION_SECONDS * 1000) return { claimed: false, held: [], heldCount: 0 };
+    this.slots.set(key, { at: now, held: [], heldCount: 0, expiresAt: now + SESSION_MEMORY_SECONDS * 1000 });
+    return { claimed: true, held: sortedEvents(live?.held ?? []), heldCount: live?.heldCount ?? 0 };
+  }
+
+  public async holdRealTime(ref: SessionRef, events: readonly ReportedEvent[], now: number): Promise<void> {
+    await this.delay('holdRealTime');
+    const key = storeRefKey(ref);
+    const slot = this.slots.get(key) ?? { at: now, held: [], heldCount: 0, expiresAt: 0 };
+    const known = new Set(slot.held.map((e) => e.id));
+    const fresh = events.filter((e) => e.id === '' || !known.has(e.id));
+    this.slots.set(key, {
+      at: slot.at,
+      held: slot.held.length < MAX_HELD_EVENTS ? [...slot.held, ...fresh] : slot.held,
+      heldCount: slot.heldCount + events.length,
+      expiresAt: now + SESSION_MEMORY_SECONDS * 1000,
     });
   }
 
