@@ -193,6 +193,7 @@ export class RealTimeRootAlerts extends Construct {
   private readonly watchedRegions: string[] | undefined;
   private readonly managementForwarders: { readonly path: string; readonly account: string; readonly region: string }[] = [];
   private relayQueue?: sqs.Queue;
+  private relayAlarm?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: RealTimeRootAlertsProps) {
     super(scope, id);
@@ -364,6 +365,15 @@ export class RealTimeRootAlerts extends Construct {
   }
 
   /**
+   * The alarm on the relay of the management account's forwarders in other regions, or undefined
+   * until the first {@link ManagementAccountForwarder} is defined. Their failure alarms reach the
+   * root-usage topic through it.
+   */
+  public get forwarderAlarmRelayAlarm(): cloudwatch.IAlarm | undefined {
+    return this.relayAlarm;
+  }
+
+  /**
    * Called by each {@link ManagementAccountForwarder}: records the region it covers, creates the
    * relay of its alarms (a queue in this region, which its topic delivers to, and an alarm on it
    * that notifies the root-usage topic) with the first one, and returns the names it needs.
@@ -431,7 +441,7 @@ export class RealTimeRootAlerts extends Construct {
         },
       },
     }));
-    failureAlarm(this, 'ForwarderAlarmRelayAlarm',
+    this.relayAlarm = failureAlarm(this, 'ForwarderAlarmRelayAlarm',
       'A forwarder of the management account in another region reported a failure (its rules could not deliver root-usage events ' +
       'to the central event bus, or events went to its dead-letter queue). Read the messages in the queue ' + relayName +
       ' (each names the alarm, its account and region), fix the cause, then delete them.',

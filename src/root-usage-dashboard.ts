@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { CisMonitoringAlarms } from './cis-monitoring-alarms';
 import { EventNotifier } from './event-notifier';
+import { NOTIFIER_METRIC_NAMESPACE } from './private/event-notifier/decode';
 import { ROOT_USAGE_QUERY_FILTER, ROOT_USAGE_INSIGHTS_QUERY } from './private/root-usage-query';
 import { PropValidator } from './private/validation';
 import { RealTimeRootAlerts } from './real-time-root-alerts';
@@ -118,13 +119,15 @@ export class RootUsageDashboard extends Construct {
    * The Logs Insights query of the event notifier's decisions, over its function's log group, by
    * the message of its log lines: `published` (a message, with its events), `published a flood
    * summary`, `held back by the flood bound` (sessions counted for the next window's first
-   * message), `not published again` (every event of the session already published: the log path
+   * message), `held back in real time` (a session's events held until its next message, at most
+   * one per session every 5 minutes in real time), `not published again` (every event of the session already published: the log path
    * after the real-time path) and `sessions of this delivery handled by an earlier attempt` (a
    * retry).
    */
   public static readonly NOTIFIER_DECISIONS_QUERY =
-    'filter @message like /"message":"(published|held back by the flood bound|not published again|sessions of this delivery handled by an earlier attempt)/ ' +
-    '| parse @message /"message":"(?<decision>published a flood summary|published|held back by the flood bound|not published again|sessions of this delivery handled by an earlier attempt)/ ' +
+    'filter @message like /"message":"(published|held back by the flood bound|held back in real time|not published again|sessions of this delivery handled by an earlier attempt)/ ' +
+    '| parse @message /"message":"(?<decision>published a flood summary|published|held back by the flood bound|held back in real time|not published again|' +
+    'sessions of this delivery handled by an earlier attempt)/ ' +
     '| parse @message /"events":(?<events>\\d+)/ ' +
     '| parse @message /"sessions":(?<sessions>\\d+)/ ' +
     '| parse @message /"suppressed":(?<suppressed>\\d+)/ ' +
@@ -176,6 +179,22 @@ export class RootUsageDashboard extends Construct {
       ].filter((a): a is cloudwatch.Alarm => a !== undefined) : []),
     ]);
     this.alarms = [...useAlarms, ...watchAlarms];
+    // The relay of the management account's forwarders in other regions exists once the first
+    // ManagementAccountForwarder is defined, which may be after this dashboard: added before
+    // synthesis (the widget reads its list then).
+    const realTime = props.realTimeRootAlerts;
+    if (realTime) {
+      this.node.addValidation({
+        validate: () => {
+          const relay = realTime.forwarderAlarmRelayAlarm;
+          if (relay && !watchAlarms.includes(relay)) {
+            watchAlarms.push(relay);
+            this.alarms.push(relay);
+          }
+          return [];
+        },
+      });
+    }
 
     // The log groups and the function are in the stack's region (the dashboard's own is global).
     const region = Stack.of(this).region;
@@ -229,6 +248,9 @@ export class RootUsageDashboard extends Construct {
     for (const notifier of notifiers) {
       const fn = notifier.function;
       const stat = { statistic: cloudwatch.Stats.SUM, period };
+      if (realTime) {
+        this.dashboard.addWidgets(realTimeWidget(fn.functionName, period, region));
+      }
       this.dashboard.addWidgets(
         new cloudwatch.GraphWidget({
           title: `Event notifier ${notifier.node.path}: invocations, errors, throttles`,
@@ -256,6 +278,36 @@ export class RootUsageDashboard extends Construct {
       );
     }
   }
+}
+
+/**
+ * The real-time path's own counts: root use the log path reported that never came in real time
+ * (a forwarder missing, disabled or failing), and EventBridge events the notifier refused
+ * (forged envelopes, replays, not CloudTrail), by reason. Both are embedded-metric-format lines of
+ * the notifier in NOTIFIER_METRIC_NAMESPACE.
+ */
+function realTimeWidget(functionName: string, period: Duration, region: string): cloudwatch.GraphWidget {
+  const notSeen = new cloudwatch.Metric({
+    namespace: NOTIFIER_METRIC_NAMESPACE,
+    metricName: 'NotSeenInRealTime',
+    dimensionsMap: { FunctionName: functionName },
+    statistic: cloudwatch.Stats.SUM,
+    period,
+    label: 'Not seen in real time (log path only)',
+  });
+  const skipped = new cloudwatch.MathExpression({
+    expression: `SEARCH('{${NOTIFIER_METRIC_NAMESPACE},FunctionName,Reason} MetricName="SkippedEvents" FunctionName="${functionName}"', 'Sum', ${period.toSeconds()})`,
+    label: 'Skipped EventBridge events:',
+    period,
+  });
+  return new cloudwatch.GraphWidget({
+    title: 'Real-time path: root use not seen in real time, EventBridge events skipped (by reason)',
+    left: [notSeen],
+    right: [skipped],
+    width: 24,
+    height: 6,
+    region,
+  });
 }
 
 /** The items in their first order, each once (by identity; strings by value). */

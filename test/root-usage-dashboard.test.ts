@@ -1,8 +1,8 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { orgTrailDelivery, record } from './event-notifier/payload';
+import { eventBridgeEvent, orgTrailDelivery, record } from './event-notifier/payload';
 import { insightsSyntaxProblems, stages } from './logs-insights-syntax';
-import { CisMonitoringAlarms, RealTimeRootAlerts, RootUsageAlarm, RootUsageDashboard } from '../src';
+import { CisMonitoringAlarms, ManagementAccountForwarder, RealTimeRootAlerts, RootUsageAlarm, RootUsageDashboard } from '../src';
 import { notify, NotifierDeps } from '../src/private/event-notifier/notify';
 import { InMemorySessionStore } from '../src/private/event-notifier/session-store';
 
@@ -195,6 +195,11 @@ test('the decisions query reads the log lines the event notifier really writes',
   // WHEN the same delivery arrives twice (a retry)
   await notify(delivery, deps);
   await notify(delivery, deps);
+  // AND two calls of one root access key in real time, the second held by the continuation bound
+  const call = record('root-console-session-action');
+  for (const id of ['rt-1', 'rt-2']) {
+    await notify(eventBridgeEvent({ ...call, eventID: id, readOnly: false, userIdentity: { ...call.userIdentity, accessKeyId: 'AKIAQNOXQ7ROOTKEY001', sessionContext: undefined } }), deps);
+  }
   // THEN the query's filter and parse patterns (Logs Insights regular expressions, as JavaScript ones) find both decisions: the message, then the retry
   const patterns = stages(RootUsageDashboard.NOTIFIER_DECISIONS_QUERY)
     .filter((s) => / \/.*\/$/.test(s)).map((s) => new RegExp(s.slice(s.indexOf('/') + 1, -1)));
@@ -204,6 +209,8 @@ test('the decisions query reads the log lines the event notifier really writes',
   expect(decided).toEqual([
     ['published', '1', undefined],
     ['sessions of this delivery handled by an earlier attempt', undefined, '1'],
+    ['published', '1', undefined],
+    ['held back in real time', '1', undefined],
   ]);
 });
 
@@ -223,6 +230,55 @@ test('with the CIS set and the real-time path: every alarm of the stack, each on
   const shown = alarmsShown(body(template));
   expect(shown.sort()).toEqual(ids.map((id) => `\${${id}.Arn}`).sort());
   expect(new Set(dashboard.alarms).size).toBe(dashboard.alarms.length);
+});
+
+test('the relay alarm of the management account\'s forwarders in other regions is shown, even when they are defined after the dashboard', () => {
+  // GIVEN the real-time path in eu-west-1 and the dashboard beside it
+  const app = new App();
+  const stack = new Stack(app, 'Stack', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const rootUsageAlarm = new RootUsageAlarm(stack, 'RootUsage', { emailAddresses: [EMAIL], eventNotifications: true });
+  const realTimeRootAlerts = new RealTimeRootAlerts(stack, 'RealTime', {
+    rootUsageAlarm, organizationalUnitIds: ['r-ab12'], organizationId: 'o-a1b2c3d4e5',
+  });
+  const dashboard = new RootUsageDashboard(stack, 'Dashboard', { rootUsageAlarm, realTimeRootAlerts });
+  expect(realTimeRootAlerts.forwarderAlarmRelayAlarm).toBeUndefined();
+  // WHEN the management account's forwarder in us-east-1 is defined afterwards
+  const usEast1 = new Stack(app, 'UsEast1', { env: { account: '123456789012', region: 'us-east-1' }, crossRegionReferences: false });
+  new ManagementAccountForwarder(usEast1, 'Forwarder', { realTimeRootAlerts });
+  // THEN
+  const template = Template.fromStack(stack);
+  const relay = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).find((id) => id.startsWith('RealTimeForwarderAlarmRelayAlarm'));
+  expect(relay).toBeDefined();
+  const b = body(template);
+  expect(alarmsShown(b)).toContain(`\${${relay}.Arn}`);
+  expect(dashboard.alarms).toContain(realTimeRootAlerts.forwarderAlarmRelayAlarm);
+  expect(alarmsShown(b).sort()).toEqual(logicalIds(template, 'AWS::CloudWatch::Alarm').map((id) => `\${${id}.Arn}`).sort());
+});
+
+test('the real-time path\'s counts: not seen in real time, and the EventBridge events skipped by reason', () => {
+  const stack = new Stack(new App(), 'Stack', { env: ENV });
+  const rootUsageAlarm = new RootUsageAlarm(stack, 'RootUsage', { emailAddresses: [EMAIL], eventNotifications: true });
+  const realTimeRootAlerts = new RealTimeRootAlerts(stack, 'RealTime', {
+    rootUsageAlarm, organizationalUnitIds: ['r-ab12'], organizationId: 'o-a1b2c3d4e5',
+  });
+  new RootUsageDashboard(stack, 'Dashboard', { rootUsageAlarm, realTimeRootAlerts });
+  const template = Template.fromStack(stack);
+  const widget = body(template).widgets.find((w: any) => String(w.properties?.title).startsWith('Real-time path'));
+  expect(widget).toBeDefined();
+  const fn = logicalIds(template, 'AWS::Lambda::Function').find((id) => id.startsWith('RootUsageEventNotifierFunction'));
+  expect(widget.properties.metrics).toEqual([
+    ['cdk-root-usage-alarm', 'NotSeenInRealTime', 'FunctionName', `\${${fn}}`, { label: 'Not seen in real time (log path only)', period: 3600, stat: 'Sum' }],
+    [{
+      expression: `SEARCH('{cdk-root-usage-alarm,FunctionName,Reason} MetricName="SkippedEvents" FunctionName="\${${fn}}"', 'Sum', 3600)`,
+      label: 'Skipped EventBridge events:',
+      period: 3600,
+      yAxis: 'right',
+    }],
+  ]);
+  // Without the real-time path, no such widget.
+  const other = new Stack(new App(), 'Other', { env: ENV });
+  new RootUsageDashboard(other, 'Dashboard', { rootUsageAlarm: new RootUsageAlarm(other, 'RootUsage', { emailAddresses: [EMAIL], eventNotifications: true }) });
+  expect(body(Template.fromStack(other)).widgets.some((w: any) => String(w.properties?.title).startsWith('Real-time path'))).toBe(false);
 });
 
 test('a RootUsageAlarm and the CIS set on two log groups: both groups are queried', () => {
