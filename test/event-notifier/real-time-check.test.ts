@@ -137,6 +137,32 @@ describe('"Not seen in real time": the log path checks the real-time path', () =
     expect(sent[0].email).not.toContain('Not seen in real time');
   });
 
+  test('a real-time publish that fails: the retry of the same event claims its slot again and publishes it (not held)', async () => {
+    const { sent, deps } = setup();
+    let failures = 1;
+    const flaky: NotifierDeps = {
+      ...deps,
+      publish: async (input) => {
+        if (failures-- > 0) throw Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+        return deps.publish(input);
+      },
+    };
+    const event = eventBridgeEvent(apiCall('us-east-1'));
+    await expect(notify(event, flaky)).rejects.toThrow('1 of 1 notification(s) could not be published: Rate exceeded');
+    expect(await notify(event, flaky)).toEqual(expect.objectContaining({ published: 1 }));
+    // another event of the same root access key within 5 minutes: held
+    expect(await notify(eventBridgeEvent(apiCall('us-east-1', 'api-call-2')), flaky)).toEqual(expect.objectContaining({ published: 0, heldForContinuation: 1 }));
+    expect(sent).toHaveLength(1);
+  });
+
+  test('concurrent invocations of one session\'s events: one claims the slot and publishes, the others hold their event', async () => {
+    const { sent, deps } = setup();
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => notify(eventBridgeEvent(apiCall('us-east-1', `concurrent-${i}`)), deps)));
+    expect(results.reduce((n, r) => n + r.published, 0)).toBe(1);
+    expect(results.reduce((n, r) => n + (r.heldForContinuation ?? 0), 0)).toBe(5);
+    expect(sent).toHaveLength(1);
+  });
+
   test('no store at all: no line', async () => {
     const { sent, deps } = setup({ store: undefined });
     const result = await notify(orgTrailDelivery(ACCOUNT, 'eu-west-1', [apiCall('eu-west-1')]), deps);

@@ -261,19 +261,21 @@ export class DynamoDbSessionStore implements SessionStore {
     });
   }
 
-  public async claimRealTime(ref: SessionRef, now: number, force: boolean): Promise<RealTimeClaim> {
+  public async claimRealTime(ref: SessionRef, now: number, force: boolean, claimant: string): Promise<RealTimeClaim> {
     const input = {
       TableName: this.tableName,
       Key: { pk: { S: slotItemKey(ref.accountId, ref.sessionKey) } },
-      UpdateExpression: 'SET #at = :now, #exp = :exp REMOVE #held, #count',
-      ExpressionAttributeNames: { '#at': 'at', '#exp': 'expiresAt', '#held': 'held', '#count': 'heldCount' },
+      UpdateExpression: 'SET #at = :now, #by = :by, #exp = :exp REMOVE #held, #count',
+      ExpressionAttributeNames: { '#at': 'at', '#by': 'claimedBy', '#exp': 'expiresAt', '#held': 'held', '#count': 'heldCount' },
       ExpressionAttributeValues: {
         ':now': { N: String(now) },
+        ':by': { S: claimant.slice(0, 200) || '-' },
         ':exp': { N: String(Math.floor(now / 1000) + SESSION_MEMORY_SECONDS) },
         ...(force ? {} : { ':cutoff': { N: String(now - REALTIME_CONTINUATION_SECONDS * 1000) }, ':nowS': { N: String(Math.floor(now / 1000)) } }),
       } as Record<string, AttributeValue>,
-      // Free: never claimed, its last message old enough, or expired (TTL deletes within days, not at once).
-      ...(force ? {} : { ConditionExpression: 'attribute_not_exists(#at) OR #at <= :cutoff OR #exp <= :nowS' }),
+      // Free: never claimed, its last message old enough, expired (TTL deletes within days, not at
+      // once), or claimed by this same delivery (a retry, whose publish may have failed).
+      ...(force ? {} : { ConditionExpression: 'attribute_not_exists(#at) OR #at <= :cutoff OR #exp <= :nowS OR #by = :by' }),
       ReturnValues: 'ALL_OLD' as const,
     };
     let out: Awaited<ReturnType<DynamoDbCalls['updateItem']>>;

@@ -681,7 +681,7 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
       // Denied AssumeRoot calls too go out at once, named as what they are (bounded only by the flood bound, across callers and targets).
       const force = isAlarming(p.group.headlineKind) || p.group.headlineKind === 'assume-root-denied';
       const claim = await memory.call('session store UpdateItem (real-time slot)', STORE_WRITE_FAILED, claimEnd,
-        (st) => st.claimRealTime(ref, clock.now(), force));
+        (st) => st.claimRealTime(ref, clock.now(), force, decoded.deliveryId));
       if (!claim) return;
       if (!claim.claimed) {
         heldForContinuation.push(p);

@@ -148,9 +148,10 @@ export interface SessionStore {
    * The real-time continuation bound: claims the session's real-time slot at `now` when its last
    * real-time message is REALTIME_CONTINUATION_SECONDS old or more (or always, with `force`: the
    * alarming kinds), and then empties and returns what was held back since. Atomic (a conditional
-   * write), so concurrent invocations of one session's events claim it once.
+   * write), so concurrent invocations of one session's events claim it once. `claimant` (the
+   * delivery's ID) claims it again on a retry of the same delivery, whose publish may have failed.
    */
-  claimRealTime(ref: SessionRef, now: number, force: boolean): Promise<RealTimeClaim>;
+  claimRealTime(ref: SessionRef, now: number, force: boolean, claimant: string): Promise<RealTimeClaim>;
   /** Adds events to what the session's real-time slot holds back (at most MAX_HELD_EVENTS listed, all counted). */
   holdRealTime(ref: SessionRef, events: readonly ReportedEvent[], now: number): Promise<void>;
 }
@@ -252,7 +253,7 @@ export class InMemorySessionStore implements SessionStore {
   public readonly rates = new Map<string, RateCount & { expiresAt: number }>();
   public readonly deliveries = new Map<string, { done: Set<string>; expiresAt: number }>();
   /** The real-time slots, by storeRefKey of the session. */
-  public readonly slots = new Map<string, { at: number; held: ReportedEvent[]; heldCount: number; expiresAt: number }>();
+  public readonly slots = new Map<string, { at: number; by: string; held: ReportedEvent[]; heldCount: number; expiresAt: number }>();
   /** Every call, by name (getMany counts once per batch). */
   public readonly callLog: string[] = [];
   /** The session keys each getMany asked for, in order. */
@@ -323,24 +324,25 @@ export class InMemorySessionStore implements SessionStore {
     });
   }
 
-  public async claimRealTime(ref: SessionRef, now: number, force: boolean): Promise<RealTimeClaim> {
+  public async claimRealTime(ref: SessionRef, now: number, force: boolean, claimant: string): Promise<RealTimeClaim> {
     await this.delay('claimRealTime');
     const key = storeRefKey(ref);
     const slot = this.slots.get(key);
     const live = slot && slot.expiresAt > now ? slot : undefined;
-    if (!force && live && now - live.at < REALTIME_CONTINUATION_SECONDS * 1000) return { claimed: false, held: [], heldCount: 0 };
-    this.slots.set(key, { at: now, held: [], heldCount: 0, expiresAt: now + SESSION_MEMORY_SECONDS * 1000 });
+    if (!force && live && now - live.at < REALTIME_CONTINUATION_SECONDS * 1000 && live.by !== claimant) return { claimed: false, held: [], heldCount: 0 };
+    this.slots.set(key, { at: now, by: claimant, held: [], heldCount: 0, expiresAt: now + SESSION_MEMORY_SECONDS * 1000 });
     return { claimed: true, held: sortedEvents(live?.held ?? []), heldCount: live?.heldCount ?? 0 };
   }
 
   public async holdRealTime(ref: SessionRef, events: readonly ReportedEvent[], now: number): Promise<void> {
     await this.delay('holdRealTime');
     const key = storeRefKey(ref);
-    const slot = this.slots.get(key) ?? { at: now, held: [], heldCount: 0, expiresAt: 0 };
+    const slot = this.slots.get(key) ?? { at: now, by: '', held: [], heldCount: 0, expiresAt: 0 };
     const known = new Set(slot.held.map((e) => e.id));
     const fresh = events.filter((e) => e.id === '' || !known.has(e.id));
     this.slots.set(key, {
       at: slot.at,
+      by: slot.by,
       held: slot.held.length < MAX_HELD_EVENTS ? [...slot.held, ...fresh] : slot.held,
       heldCount: slot.heldCount + events.length,
       expiresAt: now + SESSION_MEMORY_SECONDS * 1000,
