@@ -329,7 +329,8 @@ export class InMemorySessionStore implements SessionStore {
     const key = storeRefKey(ref);
     const slot = this.slots.get(key);
     const live = slot && slot.expiresAt > now ? slot : undefined;
-    if (!force && live && now - live.at < REALTIME_CONTINUATION_SECONDS * 1000 && live.by !== claimant) return { claimed: false, held: [], heldCount: 0 };
+    const busy = live !== undefined && now - live.at < REALTIME_CONTINUATION_SECONDS * 1000 && live.by !== claimant;
+    if (!force && busy) return { claimed: false, held: [], heldCount: 0 };
     this.slots.set(key, { at: now, by: claimant, held: [], heldCount: 0, expiresAt: now + SESSION_MEMORY_SECONDS * 1000 });
     return { claimed: true, held: sortedEvents(live?.held ?? []), heldCount: live?.heldCount ?? 0 };
   }
