@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { eventBridgeEvent, orgTrailDelivery, record, subscriptionEvent } from './payload';
 import { recordingDeps } from './recording-deps';
 import { DayOfWeek, ExpectedRootUse, RootTaskPolicy } from '../../src/expected-root-use';
+import { parseRecordObject, RootEvent } from '../../src/private/event-notifier/cloudtrail';
 import { expectationOf, inWindow, matchesPattern, parseExpectations } from '../../src/private/event-notifier/expectation';
 import { groupEvents } from '../../src/private/event-notifier/group';
 import { notify, NotifierDeps } from '../../src/private/event-notifier/notify';
@@ -125,7 +126,9 @@ describe('the same call, one field off: Unexpected, HIGH, paged', () => {
     ['another task', (c) => { c.requestParameters.taskPolicyArn.arn = 'arn:aws:iam::aws:policy/root-task/SQSUnlockQueuePolicy'; }, UNLOCK],
     ['another target', () => {}, { ...UNLOCK, accounts: ['333333333333'] }],
     ['outside the window', () => {}, { ...UNLOCK, start: '2024-10-26T20:00:00Z', end: '2024-10-26T22:00:00Z' }],
-    ['outside the weekly window', () => {}, { ...UNLOCK, start: undefined, end: undefined, weeklyWindow: { dayOfWeek: DayOfWeek.SATURDAY, startHour: 20, duration: Duration.hours(2) } }],
+    ['outside the weekly window', () => {}, {
+      ...UNLOCK, start: undefined, end: undefined, weeklyWindow: { dayOfWeek: DayOfWeek.SATURDAY, startHour: 20, duration: Duration.hours(2) },
+    }],
     ['a task that is not an AWS root-task policy, whatever its name', (c) => { c.requestParameters.taskPolicyArn.arn = 'arn:aws:iam::222222222222:policy/root-task/S3UnlockBucketPolicy'; }, UNLOCK],
   ];
   test.each(cases)('%s', async (_name, change, entry) => {
@@ -303,7 +306,7 @@ describe('a member account cannot make its root use look expected', () => {
   });
 
   test('the match reads the call\'s recorded fields only (pure): the account name is not an input', () => {
-    const [group] = groupEvents([call() as any].map((r) => require('../../src/private/event-notifier/cloudtrail').parseRecordObject(r)));
+    const [group] = groupEvents([parseRecordObject(call()) as RootEvent]);
     const entries = parseExpectations(JSON.stringify([compactEntry(UNLOCK)]));
     expect(expectationOf(group, entries)).toEqual({ expected: true, name: UNLOCK.name });
     expect(expectationOf({ ...group, sessionKey: `denied:x#${MEMBER}#y` }, entries)).toEqual({ expected: false, pending: false });

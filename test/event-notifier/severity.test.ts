@@ -70,7 +70,8 @@ function setup(extra: Partial<VerdictConfig> = {}, overrides: Partial<NotifierDe
   const clock = Date.parse('2026-11-27T12:00:00Z');
   const store = new InMemorySessionStore(0, () => clock);
   const topics: Array<{ topic: string; subject: string }> = [];
-  const base = recordingDeps({ topicArn: MAIN, store, now: () => clock, verdict: { managementAccountId: MANAGEMENT, highPriorityTopicArn: PAGER, ...extra }, ...overrides });
+  const verdict = { managementAccountId: MANAGEMENT, highPriorityTopicArn: PAGER, ...extra };
+  const base = recordingDeps({ topicArn: MAIN, store, now: () => clock, verdict, ...overrides });
   const deps: NotifierDeps = {
     ...base.deps,
     publish: async (input) => {
