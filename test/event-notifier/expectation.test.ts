@@ -146,7 +146,9 @@ describe('the same call, one field off: Unexpected, HIGH, paged', () => {
   });
 
   test('inside the weekly window (Friday 20:00 UTC, 2 hours): Expected', async () => {
-    const friday: ExpectedRootUse = { ...UNLOCK, start: undefined, end: undefined, weeklyWindow: { dayOfWeek: DayOfWeek.FRIDAY, startHour: 20, duration: Duration.hours(2) } };
+    const friday: ExpectedRootUse = {
+      ...UNLOCK, start: undefined, end: undefined, weeklyWindow: { dayOfWeek: DayOfWeek.FRIDAY, startHour: 20, duration: Duration.hours(2) },
+    };
     const { sent, deps } = setup([friday]);
     await notify(orgTrailDelivery(MANAGEMENT, 'us-west-2', [call()]), deps);
     expect(sent[0].email.split('\n')).toContain(EXPECTED_LINE);
