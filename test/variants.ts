@@ -12,7 +12,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
-  AlarmTopic, CisMonitoringAlarms, ManagementAccountForwarder, RealTimeRootAlerts, RootTaskPolicy, RootUsageAlarm, RootUsageDashboard, RootUseSeverity,
+  AlarmTopic, CisMonitoringAlarms, ManagementAccountForwarder, RealTimeRootAlerts, RootTaskPolicy, RootUsageAlarm,
+  RootUsageDashboard, RootUseSeverity,
 } from '../src';
 import { lookupContextKey } from '../src/private/control-tower-log-group';
 import { buildMemberStack } from '../src/private/real-time/member-stack';
