@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
+import { AlarmTopic } from '../alarm-topic';
 import { DayOfWeek, ExpectedRootUse, RootTaskPolicy, RootUseSeverity } from '../expected-root-use';
 import { CompactEntry } from './event-notifier/expectation';
 import { PropValidator } from './validation';
@@ -187,6 +188,9 @@ export function expectedRootUseEnvironment(scope: IConstruct, options: ExpectedR
  * undefined (an imported topic, or one not encrypted).
  */
 export function knownTopicKey(topic: sns.ITopic): kms.IKey | undefined {
+  // The topic of an AlarmTopic: its key, whatever aws-cdk-lib (2.93 has no Topic.masterKey).
+  const parent = topic.node.scope;
+  if (parent instanceof AlarmTopic && parent.topic === topic) return parent.encryptionKey;
   const key = (topic as { masterKey?: unknown }).masterKey;
   return key !== undefined && typeof (key as kms.IKey).keyArn === 'string' ? key as kms.IKey : undefined;
 }
