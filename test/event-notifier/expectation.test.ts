@@ -92,8 +92,8 @@ describe('an expected AssumeRoot session is labelled expected', () => {
       '[HIGH] Root API call: 222222222222 from 192.0.2.1',
       '[MEDIUM] AssumeRoot call continues: 222222222222, task S3UnlockBucketPolicy',
     ]);
-    expect(sent[0].email).toContain('Expected?:   Unexpected (so far: the AssumeRoot call that opened these temporary credentials has not arrived');
-    expect(sent[0].chat.content.description).toContain('*Unexpected* (so far: its AssumeRoot call has not arrived)');
+    expect(sent[0].email).toContain('Expected?:   Unexpected (so far: if these temporary credentials belong to an AssumeRoot session, its call has not arrived yet');
+    expect(sent[0].chat.content.description).toContain('*Unexpected* (so far: an AssumeRoot call for these credentials has not arrived)');
     expect(sent[1].email.split('\n')).toContain(EXPECTED_LINE);
     expect(topics.filter((t) => t.topic === PAGER).map((t) => t.subject)).toEqual(['[HIGH] Root API call: 222222222222 from 192.0.2.1']);
   });

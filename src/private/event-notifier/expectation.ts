@@ -186,6 +186,6 @@ export function expectationOf(group: EventGroup, entries: readonly ExpectationEn
 export function expectationLabel(x: Expectation): string {
   if (x.expected) return `Expected: ${x.name}`;
   return x.pending
-    ? 'Unexpected (so far: the AssumeRoot call that opened these temporary credentials has not arrived; if it matches a declared entry, its message says Expected)'
+    ? 'Unexpected (so far: if these temporary credentials belong to an AssumeRoot session, its call has not arrived yet; the call\'s message says whether it matches a declared entry)'
     : 'Unexpected';
 }

@@ -84,7 +84,7 @@ export function verdictLines(v: Verdict): string[] {
 /** The verdict's lines of the chat description (the entry name in a code span). */
 function verdictChatLines(v: Verdict): string[] {
   const x = v.expectation;
-  const lines = [`*Severity:* ${v.severity}`, x.expected ? `*Expected:* \`${chatCode(x.name, 80)}\`` : `*Unexpected*${x.pending ? ' (so far: its AssumeRoot call has not arrived)' : ''}`];
+  const lines = [`*Severity:* ${v.severity}`, x.expected ? `*Expected:* \`${chatCode(x.name, 80)}\`` : `*Unexpected*${x.pending ? ' (so far: an AssumeRoot call for these credentials has not arrived)' : ''}`];
   if (v.firstSeen === 'first-time') lines.push('*First time:* this caller, task and account were not seen in the first-seen window');
   if (v.firstSeen === 'unknown') lines.push('*First-seen unknown:* the session memory could not be read');
   return lines;
