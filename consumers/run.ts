@@ -14,7 +14,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import { LandingZoneSecurityStack } from '../examples/landing-zone/stack';
-import { CisControl, CisMonitoringAlarms, RealTimeRootAlerts, RootUsageAlarm, RootUsageDashboard, StackSetCallAs } from '../src';
+import {
+  AlarmTopic, CisControl, CisMonitoringAlarms, DayOfWeek, ExpectedRootUse, RealTimeRootAlerts, RootTaskPolicy, RootUsageAlarm, RootUsageDashboard,
+  RootUseSeverity, StackSetCallAs,
+} from '../src';
 
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
@@ -61,10 +64,19 @@ const REFERENCE_STACKS: Record<string, (app: App, id: string) => void> = {
   // dashboard: two construct instances as props and a Duration across the language boundary.
   LandingZoneRealTime: (app, id) => {
     const stack = new Stack(app, id, { description: 'Landing zone security: root sign-ins and root use reported within seconds, organization-wide' });
+    // Declared routine root work and a pager for the urgent messages: structs, an enum list and an enum across the boundary.
+    const pager = new AlarmTopic(stack, 'Pager', { emailAddresses: ['oncall@example.com'] });
+    const unlock: ExpectedRootUse = {
+      name: 'RUN-12 unlock a bucket policy',
+      callerArnPatterns: ['arn:aws:sts::111111111111:assumed-role/PlatformRootAccess/*'],
+      taskPolicies: [RootTaskPolicy.S3_UNLOCK_BUCKET_POLICY],
+      weeklyWindow: { dayOfWeek: DayOfWeek.TUESDAY, startHour: 9, duration: Duration.hours(2) },
+    };
     const rootUsage = new RootUsageAlarm(stack, 'RootUsage', {
       emailAddresses: SECURITY_EMAILS,
       metricNamespace: 'LandingZone/Security',
       eventNotifications: true,
+      eventNotifierOptions: { expectedRootUse: [unlock], highPriorityTopic: pager.topic, highPrioritySeverity: RootUseSeverity.HIGH },
     });
     const realTime = new RealTimeRootAlerts(stack, 'RealTime', {
       rootUsageAlarm: rootUsage,

@@ -14,7 +14,10 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { CloudWatchLogsEvent, Context, EventBridgeEvent } from 'aws-lambda';
 import { envelopeSkipReason, notSeenInRealTimeMetricLine, skippedEventMetricLine } from './private/event-notifier/decode';
 import { DynamoDbSessionStore } from './private/event-notifier/dynamodb-store';
+import { parseExpectations } from './private/event-notifier/expectation';
 import { AccountNameCache, BatchResult, notify } from './private/event-notifier/notify';
+import { parseSeverity } from './private/event-notifier/severity';
+import { VerdictConfig } from './private/event-notifier/verdict';
 
 // The SDK's standard configuration (region, credentials, AWS_ENDPOINT_URL...): nothing is
 // hard-coded. Created once per execution environment.
@@ -49,6 +52,22 @@ export function platformAccountNames(json: string | undefined): Map<string, stri
   return names;
 }
 
+/**
+ * Declared expected root use and routing (issue 22): EXPECTED_ROOT_USE (compact JSON, see
+ * expectation.ts), FIRST_SEEN_WINDOW_SECONDS, HIGH_PRIORITY_TOPIC_ARN, HIGH_PRIORITY_SEVERITY; the
+ * management account is the account of the trail's log group (WATCH_ACCOUNT).
+ */
+export function verdictConfig(env: NodeJS.ProcessEnv): VerdictConfig {
+  const window = Number(env.FIRST_SEEN_WINDOW_SECONDS);
+  return {
+    entries: parseExpectations(env.EXPECTED_ROOT_USE, (message, details) => log('warn', message, details)),
+    ...(Number.isInteger(window) && window > 0 ? { firstSeenWindowSeconds: window } : {}),
+    managementAccountId: /^\d{12}$/.test(env.WATCH_ACCOUNT ?? '') ? env.WATCH_ACCOUNT : '',
+    ...(env.HIGH_PRIORITY_TOPIC_ARN ? { highPriorityTopicArn: env.HIGH_PRIORITY_TOPIC_ARN } : {}),
+    highPrioritySeverity: parseSeverity(env.HIGH_PRIORITY_SEVERITY, 'HIGH'),
+  };
+}
+
 function log(level: 'info' | 'warn' | 'error', message: string, details?: Record<string, unknown>): void {
   const line = JSON.stringify({ level, message, ...details });
   if (level === 'info') console.log(line);
@@ -62,7 +81,8 @@ function log(level: 'info' | 'warn' | 'error', message: string, details?: Record
  * ALARM_NAME; the watched resources for tamper calls: WATCH_ACCOUNT, WATCH_STACK_NAME, WATCH_STACK_ID,
  * WATCH_TOPIC_ARNS and WATCH_KEY_ARNS (comma-separated), WATCH_TRAIL_NAME ('' = any trail);
  * ACCOUNT_NAMES (the platform team's names, JSON); REALTIME_REGIONS (comma-separated, set by
- * RealTimeRootAlerts: the regions the real-time path covers, which the log path checks); AWS_REGION from the runtime. The deadline is
+ * RealTimeRootAlerts: the regions the real-time path covers, which the log path checks); EXPECTED_ROOT_USE,
+ * FIRST_SEEN_WINDOW_SECONDS, HIGH_PRIORITY_TOPIC_ARN and HIGH_PRIORITY_SEVERITY (verdictConfig); AWS_REGION from the runtime. The deadline is
  * the context's getRemainingTimeInMillis.
  */
 export async function handler(event: CloudWatchLogsEvent | EventBridgeEvent<string, unknown>, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<BatchResult> {
@@ -117,6 +137,7 @@ export async function handler(event: CloudWatchLogsEvent | EventBridgeEvent<stri
     accountNames: platformAccountNames(process.env.ACCOUNT_NAMES),
     accountNameCache,
     ...(realTimeRegions.length > 0 ? { realTimeRegions } : {}),
+    verdict: verdictConfig(process.env),
     remainingTimeMs: context?.getRemainingTimeInMillis ? () => context.getRemainingTimeInMillis() : undefined,
     store: tableName ? new DynamoDbSessionStore(tableName, {
       batchGetItem: (input) => dynamodb.send(new BatchGetItemCommand(input)),

@@ -10,12 +10,14 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { EventNotifierFunction } from './event-notifier-function';
+import { ExpectedRootUse, RootUseSeverity } from './expected-root-use';
 import { addActionsToEveryAlarm } from './private/alarm-actions';
 import {
   createRotatedKey, isAwsManagedSnsKey, isLibraryTopic, prepareTopicForCloudWatch,
 } from './private/cloudwatch-access';
 import { SESSION_TABLE_SUFFIX } from './private/event-notifier/session-store';
 import { validateEventNotifierOptions } from './private/event-notifier-options';
+import { expectedRootUseEnvironment, highPriorityStatements } from './private/expected-root-use-options';
 import { failureAlarm } from './private/failure-alarm';
 import { acknowledgeNagRules, resourceFinding } from './private/nag';
 import { isRootEventPattern, ROOT_EVENT_NOTIFICATION_PATTERN } from './private/root-event-pattern';
@@ -63,6 +65,44 @@ export interface EventNotifierOptions {
    * @default - no platform names: every name is the account's own, marked as such
    */
   readonly accountNames?: { [accountId: string]: string };
+
+  // Expected or not, first seen, severity and routing (docs/expected-root-use.md).
+
+  /**
+   * Root use the platform team plans (a ticket, a routine task, a break-glass rehearsal): a session
+   * that matches one entry in full is labelled "Expected: <name>" and gets a low severity; every
+   * other one "Unexpected". Expected sessions are still reported and counted. At most 50 entries;
+   * with `accountNames`, at most 3,000 characters of JSON (they travel in the function's environment).
+   *
+   * @default - nothing is expected: every message says "Unexpected"
+   */
+  readonly expectedRootUse?: ExpectedRootUse[];
+
+  /**
+   * An `AssumeRoot` call whose (caller, target account, task policy) was not seen in this window
+   * says "first time" (and is at least `HIGH` unless expected). Remembered in the session table,
+   * each combination for this long after its latest call. Whole hours, 1 to 365 days.
+   *
+   * @default Duration.days(90)
+   */
+  readonly firstSeenWindow?: Duration;
+
+  /**
+   * A second topic (a paging integration, for example) that also receives the messages at or above
+   * `highPrioritySeverity`; the main topic still receives every message. The function may publish
+   * to it (and use its KMS key through SNS); when an `AlarmTopic` created it, its policy lets only
+   * AWS services and the event notifiers publish, as for the main topic.
+   *
+   * @default - no high-priority topic
+   */
+  readonly highPriorityTopic?: sns.ITopic;
+
+  /**
+   * The lowest severity that also goes to `highPriorityTopic`. Only with `highPriorityTopic`.
+   *
+   * @default RootUseSeverity.HIGH
+   */
+  readonly highPrioritySeverity?: RootUseSeverity;
 }
 
 /**
@@ -255,11 +295,13 @@ export class EventNotifier extends Construct {
         WATCH_ACCOUNT: Stack.of(props.logGroup).account,
         WATCH_STACK_NAME: Aws.STACK_NAME,
         WATCH_STACK_ID: Aws.STACK_ID,
-        WATCH_TOPIC_ARNS: props.topic.topicArn,
+        WATCH_TOPIC_ARNS: props.highPriorityTopic ? `${props.topic.topicArn},${props.highPriorityTopic.topicArn}` : props.topic.topicArn,
         ...(props.topicEncryptionKey ? { WATCH_KEY_ARNS: props.topicEncryptionKey.keyArn } : {}),
         ...(props.trailName !== undefined ? { WATCH_TRAIL_NAME: props.trailName } : {}),
         ...(props.accountNames !== undefined && Object.keys(props.accountNames).length > 0
           ? { ACCOUNT_NAMES: Stack.of(this).toJsonString(props.accountNames) } : {}),
+        // Expected root use, first seen and the high-priority topic (only when set).
+        ...expectedRootUseEnvironment(this, props),
       },
     });
     this.function = fn;
@@ -331,6 +373,7 @@ export class EventNotifier extends Construct {
 
     // Least privilege, spelled out (the destination below adds no grant of its own).
     const keyStatement = topicKeyStatement(this, props.topicEncryptionKey);
+    const highPriorityKeyStatements = highPriorityStatements(this, props.highPriorityTopic);
     const policy = new iam.ManagedPolicy(this, 'ExecutionPolicy', {
       description: 'The event notifier function: its own log group, the alarm topic and its key, the session table, the failure queue, account names',
       roles: [role],
@@ -347,6 +390,7 @@ export class EventNotifier extends Construct {
           resources: [props.topic.topicArn],
         }),
         keyStatement,
+        ...highPriorityKeyStatements,
         new iam.PolicyStatement({
           sid: 'RememberSessions',
           actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
@@ -417,6 +461,9 @@ export class EventNotifier extends Construct {
     if (isLibraryTopic(props.topic)) {
       restrictPublishers(props.topic, role.roleArn);
     }
+    if (props.highPriorityTopic && isLibraryTopic(props.highPriorityTopic)) {
+      restrictPublishers(props.highPriorityTopic, role.roleArn);
+    }
     const action = new actions.SnsAction(props.topic);
     const alarm = (alarmId: string, description: string, metric: cloudwatch.IMetric): cloudwatch.Alarm =>
       failureAlarm(this, alarmId, description, metric, action);
@@ -464,7 +511,7 @@ export class EventNotifier extends Construct {
         ...sum5,
       }));
 
-    this.acknowledgeScannerFindings(fn, failureQueue, policy, sessionTable, tracing, keyStatement);
+    this.acknowledgeScannerFindings(fn, failureQueue, policy, sessionTable, tracing, [keyStatement, ...highPriorityKeyStatements]);
   }
 
   /**
@@ -499,7 +546,7 @@ export class EventNotifier extends Construct {
    */
   private acknowledgeScannerFindings(
     fn: lambda.Function, queue: sqs.Queue, policy: iam.ManagedPolicy, table: dynamodb.Table,
-    tracing: lambda.Tracing, keyStatement: iam.PolicyStatement,
+    tracing: lambda.Tracing, keyStatements: iam.PolicyStatement[],
   ): void {
     const notInVpc = 'The function calls only the SNS, DynamoDB and AWS Organizations APIs, over TLS, and connects to nothing inside a ' +
       'network; a VPC would add NAT gateways or interface endpoints (cost, and more ways to fail) without protecting any data.';
@@ -533,10 +580,13 @@ export class EventNotifier extends Construct {
         'point-in-time recovery is on; a backup plan would keep copies of nothing worth restoring.',
     })));
     // Exact findings (cdk-nag 3 matches them exactly), in this stack's environment.
-    const keyResources = (keyStatement.toStatementJson().Resource ?? []) as string[] | string;
-    const wildcardKeys = (Array.isArray(keyResources) ? keyResources : [keyResources])
+    const keyResources = keyStatements.flatMap((st) => {
+      const r = (st.toStatementJson().Resource ?? []) as string[] | string;
+      return Array.isArray(r) ? r : [r];
+    });
+    const wildcardKeys = [...new Set(keyResources
       .map((arn) => resourceFinding(this, arn))
-      .filter((finding) => finding.includes('*'));
+      .filter((finding) => finding.includes('*')))];
     acknowledgeNagRules(policy, [{
       id: 'AwsSolutions-IAM5',
       reason: 'kms:GenerateDataKey*, the action SNS documents for publishers to an encrypted topic, on the topic\'s key only (or, ' +

@@ -1,5 +1,6 @@
 export * from './alarm-topic';
 export * from './event-notifier';
+export * from './expected-root-use';
 export * from './log-pattern-alarm';
 export * from './root-usage-alarm';
 export * from './cis-monitoring-alarms';

@@ -53,6 +53,8 @@ ACKNOWLEDGED['management-account-central'] = ACKNOWLEDGED['management-account-fo
 // The dashboard variant shows the per-event path (the same resources, the same rules); the dashboard
 // itself is acknowledged nothing.
 ACKNOWLEDGED.dashboard = ACKNOWLEDGED['event-notifications'];
+// Declared expected root use and a high-priority AlarmTopic: the per-event path's resources and rules, and a topic like the main one.
+ACKNOWLEDGED['expected-root-use'] = ACKNOWLEDGED['event-notifications'];
 
 interface GuardResult {
   /** One line per violation: rule, description, logical IDs. */

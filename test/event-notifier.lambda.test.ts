@@ -92,13 +92,15 @@ describe('one publish per root use, with the exact PublishCommand input', () => 
     const p = only();
     expect(p.input).toEqual({
       TopicArn: TOPIC_ARN,
-      Subject: 'Root sign-in without MFA: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
+      Subject: '[HIGH] Root sign-in without MFA: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
       MessageStructure: 'json',
       Message: expect.any(String),
     });
-    expect(lines(p.email).slice(0, 8)).toEqual([
+    expect(lines(p.email).slice(0, 10)).toEqual([
       'Root sign-in without MFA in AWS account 111122223333 (name set by the account itself: "Payments-Prod")',
       '',
+      'Severity:    HIGH',
+      'Expected?:   Unexpected',
       'Account:     111122223333 (name set by the account itself: "Payments-Prod")',
       'What:        Console sign-in succeeded, without MFA',
       'Events:      1 in this delivery',
@@ -125,8 +127,10 @@ describe('one publish per root use, with the exact PublishCommand input', () => 
       id: '111122223333-8f0e6a52-1c43-4d0b-a9a1-6f3c2d1e0b9a',
       content: {
         textType: 'client-markdown',
-        title: ':rotating_light: Root sign-in without MFA: 111122223333 self-named Payments-Prod',
+        title: ':rotating_light: [HIGH] Root sign-in without MFA: 111122223333 self-named Payments-Prod',
         description: [
+          '*Severity:* HIGH',
+          '*Unexpected*',
           '*Account:* 111122223333 self-named Payments-Prod',
           '*Events:* 1 in this delivery',
           '• `2026-11-27T10:02:41Z` `ConsoleLogin` `signin.amazonaws.com` in `us-east-1` from `203.0.113.7`: Console sign-in succeeded, without MFA',
@@ -151,14 +155,14 @@ describe('one publish per root use, with the exact PublishCommand input', () => 
   test('console sign-in with MFA', async () => {
     await handler(subscriptionEvent([record('root-console-login-success-mfa')]));
     const p = only();
-    expect(p.input.Subject).toBe('Root sign-in with MFA: 111122223333 (self-named Payments-Prod) from 203.0.113.7');
+    expect(p.input.Subject).toBe('[HIGH] Root sign-in with MFA: 111122223333 (self-named Payments-Prod) from 203.0.113.7');
     expect(lines(p.email)).toContain('What:        Console sign-in succeeded, with MFA');
   });
 
   test('console sign-in failure, without MFA (AWS documentation example)', async () => {
     await handler(subscriptionEvent([record('root-console-login-failure')]));
     const p = only();
-    expect(p.input.Subject).toBe('Failed root sign-in: 111122223333 (self-named Payments-Prod) from 192.0.2.0');
+    expect(p.input.Subject).toBe('[MEDIUM] Failed root sign-in: 111122223333 (self-named Payments-Prod) from 192.0.2.0');
     expect(lines(p.email)).toEqual(expect.arrayContaining([
       'What:        Console sign-in failed (MFA used: No)',
       '   Error:       Failed authentication',
@@ -170,14 +174,14 @@ describe('one publish per root use, with the exact PublishCommand input', () => 
   test('console sign-in failure, with MFA', async () => {
     await handler(subscriptionEvent([record('root-console-login-failure-mfa')]));
     const p = only();
-    expect(p.input.Subject).toBe('Failed root sign-in: 111122223333 (self-named Payments-Prod) from 198.51.100.23');
+    expect(p.input.Subject).toBe('[MEDIUM] Failed root sign-in: 111122223333 (self-named Payments-Prod) from 198.51.100.23');
     expect(lines(p.email)).toContain('What:        Console sign-in failed (MFA used: Yes)');
   });
 
   test('password recovery', async () => {
     await handler(subscriptionEvent([record('root-password-recovery-requested')]));
     const p = only();
-    expect(p.input.Subject).toBe('Root password recovery: 111122223333 (self-named Payments-Prod) from 192.0.2.44');
+    expect(p.input.Subject).toBe('[HIGH] Root password recovery: 111122223333 (self-named Payments-Prod) from 192.0.2.44');
     expect(lines(p.email)).toEqual(expect.arrayContaining([
       'What:        Root password recovery requested',
       '1. PasswordRecoveryRequested (signin.amazonaws.com): Root password recovery requested',
@@ -187,7 +191,7 @@ describe('one publish per root use, with the exact PublishCommand input', () => 
   test('API call with a root access key: account not in the organization, so the ID alone', async () => {
     await handler(subscriptionEvent([record('root-access-key-api-call')]));
     const p = only();
-    expect(p.input.Subject).toBe('Root API call: 555566667777 from 198.51.100.77');
+    expect(p.input.Subject).toBe('[HIGH] Root API call: 555566667777 from 198.51.100.77');
     expect(lines(p.email)).toEqual(expect.arrayContaining([
       'Root API call in AWS account 555566667777',
       'Account:     555566667777',
@@ -203,13 +207,13 @@ describe('one publish per root use, with the exact PublishCommand input', () => 
     await handler(subscriptionEvent([record('assume-root-session-action-doc-example')]));
     const p = only();
     // AWS's example action record carries no assumedRoot flag: without the call, it is a root API call.
-    expect(p.input.Subject).toBe('Root API call: 222222222222 (self-named Data-Lake) from 192.0.2.1');
+    expect(p.input.Subject).toBe('[HIGH] Root API call: 222222222222 (self-named Data-Lake) from 192.0.2.1');
     // With the flag (as DESIGN.md fact 10 describes the member-account records), it is a session action.
     sns.resetHistory();
     const flagged = record('assume-root-privileged-session-action');
     await handler(subscriptionEvent([flagged]));
     const q = only();
-    expect(q.input.Subject).toBe('Root session (AssumeRoot): 444455556666 from 192.0.2.10');
+    expect(q.input.Subject).toBe('[HIGH] Root session (AssumeRoot): 444455556666 from 192.0.2.10');
     expect(lines(q.email)).toEqual(expect.arrayContaining([
       'What:        Action in a centralized root access session (AssumeRoot)',
       'Centralized root access session: the AssumeRoot call that opened it has not arrived yet;',
@@ -219,7 +223,7 @@ describe('one publish per root use, with the exact PublishCommand input', () => 
   test('the AssumeRoot call itself', async () => {
     await handler(subscriptionEvent([record('assume-root-call-doc-example')]));
     const p = only();
-    expect(p.input.Subject).toBe('AssumeRoot call: 222222222222 (self-named Data-Lake), task S3UnlockBucketPolicy');
+    expect(p.input.Subject).toBe('[HIGH] AssumeRoot call: 222222222222 (self-named Data-Lake), task S3UnlockBucketPolicy');
     expect(lines(p.email)).toEqual(expect.arrayContaining([
       'AssumeRoot call in AWS account 222222222222 (name set by the account itself: "Data-Lake")',
       'What:        AssumeRoot call (centralized root access): a root session was opened',
@@ -239,7 +243,7 @@ describe('one publish per root use, with the exact PublishCommand input', () => 
     await handler(event);
     // THEN
     const p = only();
-    expect(p.input.Subject).toBe('Root session (AssumeRoot): 222222222222 (self-named Data-...), task S3UnlockBucketPolicy (2 events)');
+    expect(p.input.Subject).toBe('[HIGH] Root session (AssumeRoot): 222222222222, task S3UnlockBucketPolicy (2 events)');
     const l = lines(p.email);
     expect(l).toEqual(expect.arrayContaining([
       'Events:      2 in this delivery',
@@ -258,7 +262,7 @@ describe('one publish per root use, with the exact PublishCommand input', () => 
     await handler(subscriptionEvent([record('assume-root-call-denied')]));
     const p = only();
     // the caller first (its account, its principal), then the target; the task is an AWS root-task policy, but a denied group names none in its subject
-    expect(p.input.Subject).toBe('AssumeRoot denied: 1 call by 111111111111 user/mallory for 222222222222');
+    expect(p.input.Subject).toBe('[MEDIUM] AssumeRoot denied: 1 call by 111111111111 user/mallory for 222222222222');
     expect(p.email).not.toMatch(/a root session was opened|Root session \(|Opened by/);
     expect(lines(p.email)[0]).toBe('AssumeRoot denied: 1 denied call by arn:aws:iam::111111111111:user/mallory (account 111111111111 (name set by the account itself: "Management")) for 222222222222');
     expect(lines(p.email)).toEqual(expect.arrayContaining([
@@ -277,7 +281,7 @@ describe('grouping and the bound', () => {
     // THEN
     expect(result).toEqual({ messageType: 'DATA_MESSAGE', events: 200, skipped: 0, published: 1, suppressed: 0 });
     const p = only();
-    expect(p.input.Subject).toBe('Root sign-in without MFA: 111122223333 (self-named Payments-Prod) from 203.0.113.7 (200 events)');
+    expect(p.input.Subject).toBe('[HIGH] Root sign-in without MFA: 111122223333 (self-named Payment...) from 203.0.113.7 (200 events)');
     const l = lines(p.email);
     expect(l).toContain('Events:      200 in this delivery (first 20 listed)');
     expect(l.filter((x) => /^\d+\. /.test(x))).toHaveLength(20);
@@ -298,9 +302,9 @@ describe('grouping and the bound', () => {
       { ...record('root-access-key-api-call'), eventID: 'second-call', eventName: 'AttachUserPolicy' },
     ]));
     expect(published().map((p) => p.input.Subject)).toEqual([
-      'AssumeRoot call: 222222222222 (self-named Data-Lake), task S3UnlockBucketPolicy',
-      'Root sign-in with MFA: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
-      'Root API call: 555566667777 from 198.51.100.77 (2 events)',
+      '[HIGH] AssumeRoot call: 222222222222 (self-named Data-Lake), task S3UnlockBucketPolicy',
+      '[HIGH] Root sign-in with MFA: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
+      '[HIGH] Root API call: 555566667777 from 198.51.100.77 (2 events)',
     ]);
   });
 
@@ -310,8 +314,8 @@ describe('grouping and the bound', () => {
     b.userIdentity = { ...b.userIdentity, accountId: '111122223333' };
     await handler(subscriptionEvent([a, b]));
     expect(published().map((p) => p.input.Subject)).toEqual([
-      'Root API call: 555566667777 from 198.51.100.77',
-      'Root API call: 111122223333 (self-named Payments-Prod) from 198.51.100.77',
+      '[HIGH] Root API call: 555566667777 from 198.51.100.77',
+      '[HIGH] Root API call: 111122223333 (self-named Payments-Prod) from 198.51.100.77',
     ]);
   });
 
@@ -320,8 +324,8 @@ describe('grouping and the bound', () => {
     action.userIdentity.sessionContext.attributes.creationDate = '2026-11-27T12:00:00Z';
     await handler(subscriptionEvent([record('root-console-login-success-no-mfa'), action]));
     expect(published().map((p) => p.input.Subject)).toEqual([
-      'Root sign-in without MFA: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
-      'Root API call: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
+      '[HIGH] Root sign-in without MFA: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
+      '[HIGH] Root API call: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
     ]);
   });
 });
@@ -340,7 +344,7 @@ describe('robustness: skip and log, never crash on input', () => {
     const result = await handler(event);
     // THEN
     expect(result).toEqual({ messageType: 'DATA_MESSAGE', events: 1, skipped: 3, published: 1, suppressed: 0 });
-    expect(only().input.Subject).toBe('Root sign-in without MFA: 111122223333 (self-named Payments-Prod) from 203.0.113.7');
+    expect(only().input.Subject).toBe('[HIGH] Root sign-in without MFA: 111122223333 (self-named Payments-Prod) from 203.0.113.7');
     const skips = logLines(warn).filter((l) => l.message === 'skipped a log event that is not a CloudTrail record');
     expect(skips.map((s) => s.reason)).toEqual(['not-json', 'not-cloudtrail', 'not-an-object']);
     expect(skips[0]).toEqual(expect.objectContaining({ level: 'warn', logGroup: LOG_GROUP, logEventId: expect.any(String), length: expect.any(Number) }));
@@ -401,7 +405,7 @@ describe('account names: never a failure', () => {
     await handler(subscriptionEvent([record('root-console-login-success-no-mfa'), record('root-console-session-action')]));
     // THEN
     const p = only();
-    expect(p.input.Subject).toBe('Root sign-in without MFA: 111122223333 from 203.0.113.7 (2 events)');
+    expect(p.input.Subject).toBe('[HIGH] Root sign-in without MFA: 111122223333 from 203.0.113.7 (2 events)');
     expect(lines(p.email)).toContain('Account:     111122223333');
     expect(organizations).toHaveReceivedCommandTimes(DescribeAccountCommand, 1);
     expect(logLines(warn)).toContainEqual({
@@ -413,7 +417,7 @@ describe('account names: never a failure', () => {
     organizations.on(DescribeAccountCommand).resolves({ Account: { Id: '111122223333', Name: `Zürich\r\nBcc: x@example.com\t🚀 ${'Very long name '.repeat(10)}` } });
     await handler(subscriptionEvent([record('root-console-login-success-no-mfa')]));
     const p = only();
-    expect(p.input.Subject).toBe('Root sign-in without MFA: 111122223333 (self-named Zurich Bcc: x@example.com ?...) from 203.0.113.7');
+    expect(p.input.Subject).toBe('[HIGH] Root sign-in without MFA: 111122223333 (self-named Zurich Bcc: x@exampl...) from 203.0.113.7');
     expect(p.input.Subject).toHaveLength(99);
     expect(p.input.Subject!.length).toBeLessThan(100);
     expect(p.input.Subject).toMatch(/^[\x20-\x7e]+$/);
@@ -587,7 +591,7 @@ describe('the handler\'s wiring under pressure', () => {
     process.env.ACCOUNT_NAMES = JSON.stringify({ 111122223333: 'Payments (platform)', bad: 'x' });
     try {
       await handler(subscriptionEvent([record('root-console-login-success-no-mfa')]));
-      expect(published()[0].input.Subject).toBe('Root sign-in without MFA: 111122223333 (Payments (platform)) from 203.0.113.7');
+      expect(published()[0].input.Subject).toBe('[HIGH] Root sign-in without MFA: 111122223333 (Payments (platform)) from 203.0.113.7');
       expect(organizations).toHaveReceivedCommandTimes(DescribeAccountCommand, 0);
     } finally {
       delete process.env.ACCOUNT_NAMES;

@@ -188,6 +188,16 @@ EXPECTED['management-account-central'] = {
   RealTimeForwarderAlarmRelayAlarm22861F6F: 'AWS::CloudWatch::Alarm',
 };
 
+// Declared expected root use and a high-priority topic: the event-notifications variant's
+// resources, unchanged, and the user's AlarmTopic for the pager (`Pager` is the id the user chose).
+EXPECTED['expected-root-use'] = {
+  ...EXPECTED['event-notifications'],
+  PagerKey0C26D873: 'AWS::KMS::Key',
+  PagerEB19BD77: 'AWS::SNS::Topic',
+  PagerPolicyB15041A9: 'AWS::SNS::TopicPolicy',
+  Pageroncallexamplecom30B231B1: 'AWS::SNS::Subscription',
+};
+
 // The dashboard variant: the event-notifications variant's resources, unchanged, and the dashboard
 // (`Dashboard` is the construct id the user chose).
 EXPECTED.dashboard = {

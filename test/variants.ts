@@ -6,12 +6,15 @@
  * Each builder plays the user: the stack, and anything the user creates for the construct
  * (a topic and its key, a key, a log group), is configured as a careful user would.
  */
-import { App, Environment, Stack } from 'aws-cdk-lib';
+import { App, Duration, Environment, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { CisMonitoringAlarms, ManagementAccountForwarder, RealTimeRootAlerts, RootUsageAlarm, RootUsageDashboard } from '../src';
+import {
+  AlarmTopic, CisMonitoringAlarms, ManagementAccountForwarder, RealTimeRootAlerts, RootTaskPolicy, RootUsageAlarm,
+  RootUsageDashboard, RootUseSeverity,
+} from '../src';
 import { lookupContextKey } from '../src/private/control-tower-log-group';
 import { buildMemberStack } from '../src/private/real-time/member-stack';
 
@@ -198,6 +201,31 @@ export const VARIANTS: Variant[] = [
     build: (app, env) => {
       const stack = new Stack(app, stackName('event-notifications'), { env });
       new RootUsageAlarm(stack, CONSTRUCT_ID, { emailAddresses: [EMAIL], eventNotifications: true });
+      return { stack, trailLogGroup: 'aws-controltower/CloudTrailLogs' };
+    },
+  },
+  {
+    // Declared expected root use and a high-priority topic (an AlarmTopic, as a pager's) that
+    // the function also publishes to (docs/expected-root-use.md).
+    name: 'expected-root-use',
+    build: (app, env) => {
+      const stack = new Stack(app, stackName('expected-root-use'), { env });
+      const pager = new AlarmTopic(stack, 'Pager', { emailAddresses: ['oncall@example.com'] });
+      new RootUsageAlarm(stack, CONSTRUCT_ID, {
+        emailAddresses: [EMAIL],
+        eventNotifications: true,
+        eventNotifierOptions: {
+          expectedRootUse: [{
+            name: 'CHG-1042 unlock the data lake bucket',
+            callerArnPatterns: ['arn:aws:sts::111111111111:assumed-role/PlatformRootAccess/*'],
+            taskPolicies: [RootTaskPolicy.S3_UNLOCK_BUCKET_POLICY],
+            accounts: ['222222222222'],
+          }],
+          firstSeenWindow: Duration.days(90),
+          highPriorityTopic: pager.topic,
+          highPrioritySeverity: RootUseSeverity.HIGH,
+        },
+      });
       return { stack, trailLogGroup: 'aws-controltower/CloudTrailLogs' };
     },
   },

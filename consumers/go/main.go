@@ -65,10 +65,29 @@ func NewLandingZoneCisStack(scope constructs.Construct, id string, props *Landin
 func NewLandingZoneRealTimeStack(scope constructs.Construct, id string, props *LandingZoneSecurityStackProps) awscdk.Stack {
 	stack := awscdk.NewStack(scope, &id, &props.StackProps)
 
+	// The platform team's routine root work is labelled "Expected"; urgent messages also page.
+	pager := cdkrootusagealarm.NewAlarmTopic(stack, jsii.String("Pager"), &cdkrootusagealarm.AlarmTopicProps{
+		EmailAddresses: jsii.Strings("oncall@example.com"),
+	})
+	unlock := &cdkrootusagealarm.ExpectedRootUse{
+		Name:              jsii.String("RUN-12 unlock a bucket policy"),
+		CallerArnPatterns: jsii.Strings("arn:aws:sts::111111111111:assumed-role/PlatformRootAccess/*"),
+		TaskPolicies:      &[]cdkrootusagealarm.RootTaskPolicy{cdkrootusagealarm.RootTaskPolicy_S3_UNLOCK_BUCKET_POLICY},
+		WeeklyWindow: &cdkrootusagealarm.WeeklyWindow{
+			DayOfWeek: cdkrootusagealarm.DayOfWeek_TUESDAY,
+			StartHour: jsii.Number(9),
+			Duration:  awscdk.Duration_Hours(jsii.Number(2)),
+		},
+	}
 	rootUsage := cdkrootusagealarm.NewRootUsageAlarm(stack, jsii.String("RootUsage"), &cdkrootusagealarm.RootUsageAlarmProps{
 		EmailAddresses:     props.SecurityEmails,
 		MetricNamespace:    jsii.String("LandingZone/Security"),
 		EventNotifications: jsii.Bool(true),
+		EventNotifierOptions: &cdkrootusagealarm.EventNotifierOptions{
+			ExpectedRootUse:      &[]*cdkrootusagealarm.ExpectedRootUse{unlock},
+			HighPriorityTopic:    pager.Topic(),
+			HighPrioritySeverity: cdkrootusagealarm.RootUseSeverity_HIGH,
+		},
 	})
 	realTime := cdkrootusagealarm.NewRealTimeRootAlerts(stack, jsii.String("RealTime"), &cdkrootusagealarm.RealTimeRootAlertsProps{
 		RootUsageAlarm:        rootUsage,

@@ -6,12 +6,19 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from cdk_root_usage_alarm import (
+    AlarmTopic,
     CisControl,
     CisMonitoringAlarms,
+    DayOfWeek,
+    EventNotifierOptions,
+    ExpectedRootUse,
     RealTimeRootAlerts,
+    RootTaskPolicy,
     RootUsageAlarm,
     RootUsageDashboard,
+    RootUseSeverity,
     StackSetCallAs,
+    WeeklyWindow,
 )
 
 
@@ -83,12 +90,25 @@ class LandingZoneRealTimeStack(cdk.Stack):
     def __init__(self, scope: Construct, construct_id: str, *, security_emails: List[str], **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
 
+        # The platform team's routine root work is labelled "Expected"; urgent messages also page.
+        pager = AlarmTopic(self, "Pager", email_addresses=["oncall@example.com"])
+        unlock = ExpectedRootUse(
+            name="RUN-12 unlock a bucket policy",
+            caller_arn_patterns=["arn:aws:sts::111111111111:assumed-role/PlatformRootAccess/*"],
+            task_policies=[RootTaskPolicy.S3_UNLOCK_BUCKET_POLICY],
+            weekly_window=WeeklyWindow(day_of_week=DayOfWeek.TUESDAY, start_hour=9, duration=cdk.Duration.hours(2)),
+        )
         root_usage = RootUsageAlarm(
             self,
             "RootUsage",
             email_addresses=security_emails,
             metric_namespace="LandingZone/Security",
             event_notifications=True,
+            event_notifier_options=EventNotifierOptions(
+                expected_root_use=[unlock],
+                high_priority_topic=pager.topic,
+                high_priority_severity=RootUseSeverity.HIGH,
+            ),
         )
         real_time = RealTimeRootAlerts(
             self,

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // The landing-zone security stack, written as a TypeScript user of cdk-root-usage-alarm writes it.
 import { App, CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
-import { CisControl, CisMonitoringAlarms, RealTimeRootAlerts, RootUsageAlarm, RootUsageDashboard, StackSetCallAs } from 'cdk-root-usage-alarm';
+import {
+  AlarmTopic, CisControl, CisMonitoringAlarms, DayOfWeek, ExpectedRootUse, RealTimeRootAlerts, RootTaskPolicy, RootUsageAlarm, RootUsageDashboard,
+  RootUseSeverity, StackSetCallAs,
+} from 'cdk-root-usage-alarm';
 import { Construct } from 'constructs';
 
 interface LandingZoneSecurityStackProps extends StackProps {
@@ -59,10 +62,19 @@ class LandingZoneRealTimeStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps & { securityEmails: string[] }) {
     super(scope, id, props);
 
+    // The platform team's routine root work is labelled "Expected"; urgent messages also page.
+    const pager = new AlarmTopic(this, 'Pager', { emailAddresses: ['oncall@example.com'] });
+    const unlock: ExpectedRootUse = {
+      name: 'RUN-12 unlock a bucket policy',
+      callerArnPatterns: ['arn:aws:sts::111111111111:assumed-role/PlatformRootAccess/*'],
+      taskPolicies: [RootTaskPolicy.S3_UNLOCK_BUCKET_POLICY],
+      weeklyWindow: { dayOfWeek: DayOfWeek.TUESDAY, startHour: 9, duration: Duration.hours(2) },
+    };
     const rootUsage = new RootUsageAlarm(this, 'RootUsage', {
       emailAddresses: props.securityEmails,
       metricNamespace: 'LandingZone/Security',
       eventNotifications: true,
+      eventNotifierOptions: { expectedRootUse: [unlock], highPriorityTopic: pager.topic, highPrioritySeverity: RootUseSeverity.HIGH },
     });
     const realTime = new RealTimeRootAlerts(this, 'RealTime', {
       rootUsageAlarm: rootUsage,

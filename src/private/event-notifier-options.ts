@@ -2,6 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { EventNotifierOptions } from '../event-notifier';
+import { validateExpectedRootUseOptions } from './expected-root-use-options';
 import { PropValidator } from './validation';
 
 /**
@@ -32,4 +33,6 @@ export function validateEventNotifierOptions(validate: PropValidator, options: E
   if (logRetention !== undefined && !Token.isUnresolved(logRetention) && !Object.values(logs.RetentionDays).includes(logRetention)) {
     validate.fail(`${prefix}logRetention`, `must be a member of logs.RetentionDays (got ${JSON.stringify(logRetention)})`);
   }
+  // Expected root use, first seen, the high-priority topic (issue 22).
+  validateExpectedRootUseOptions(validate, options, prefix);
 }

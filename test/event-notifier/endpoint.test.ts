@@ -124,7 +124,7 @@ test('publishes and looks the account up through the endpoint the SDK is configu
     ? JSON.parse(publish[0].body)
     : { TopicArn: params.get('TopicArn'), Subject: params.get('Subject'), MessageStructure: params.get('MessageStructure'), Message: params.get('Message') };
   expect(input.TopicArn).toBe('arn:aws:sns:eu-west-1:999988887777:RootUsageAlarmTopic');
-  expect(input.Subject).toBe('Root sign-in without MFA: 111122223333 (self-named Loopback-Account) from 203.0.113.7');
+  expect(input.Subject).toBe('[HIGH] Root sign-in without MFA: 111122223333 (self-named Loopback-Account) from 203.0.113.7');
   expect(input.MessageStructure).toBe('json');
   const message = JSON.parse(input.Message);
   expect(Object.keys(message).sort()).toEqual(['default', 'email']);

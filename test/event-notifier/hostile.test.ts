@@ -109,18 +109,18 @@ describe.each(HOSTILE)('hostile value %j', (value) => {
 test('a renamed account with markdown: the subject and chat keep the ID and the letters, nothing else', async () => {
   const { sent, deps } = setup({ 111122223333: '[Payments](https://e.example) *PROD* @here' });
   await notify(orgTrailDelivery('111122223333', 'us-east-1', [record('root-console-login-success-no-mfa')]), deps);
-  expect(sent[0].chat.content.title).toBe(':rotating_light: Root sign-in without MFA: 111122223333 self-named Payments https e example PROD here');
+  expect(sent[0].chat.content.title).toBe(':rotating_light: [HIGH] Root sign-in without MFA: 111122223333 self-named Payments https e example PROD here');
   // (email subject: plain text, the name shortened to fit 99 characters)
-  expect(sent[0].subject).toBe('Root sign-in without MFA: 111122223333 (self-named [Payments](https://e.exampl...) from 203.0.113.7');
+  expect(sent[0].subject).toBe('[HIGH] Root sign-in without MFA: 111122223333 (self-named [Payments](https://e...) from 203.0.113.7');
 });
 
 test('an account name with no ASCII letter: the ID alone in the subject', async () => {
   const { sent, deps } = setup({ 111122223333: '12345 --- ###' });
   await notify(orgTrailDelivery('111122223333', 'us-east-1', [record('root-console-login-success-no-mfa')]), deps);
-  expect(sent[0].subject).toBe('Root sign-in without MFA: 111122223333 from 203.0.113.7');
+  expect(sent[0].subject).toBe('[HIGH] Root sign-in without MFA: 111122223333 from 203.0.113.7');
   const { sent: sent2, deps: deps2 } = setup({ 111122223333: 'Zürich 🚀' });
   await notify(orgTrailDelivery('111122223333', 'us-east-1', [record('root-console-login-success-no-mfa')]), deps2);
-  expect(sent2[0].subject).toBe('Root sign-in without MFA: 111122223333 (self-named Zurich ?) from 203.0.113.7');
+  expect(sent2[0].subject).toBe('[HIGH] Root sign-in without MFA: 111122223333 (self-named Zurich ?) from 203.0.113.7');
 });
 
 test('bidi, zero-width, C0 and C1 control characters never reach email or chat', async () => {
@@ -173,7 +173,7 @@ describe('one group that cannot be rendered goes out as a minimal message, and t
     const fallback = sent.find((m) => /could not be rendered/.test(m.subject));
     const normal = sent.find((m) => m.email.includes('good-one'));
     if (_title === 'an impossible time') {
-      expect(fallback?.subject).toBe('Root API call: 555566667777 (details could not be rendered)');
+      expect(fallback?.subject).toBe('[HIGH] Root API call: 555566667777 (details could not be rendered)');
       expect(fallback?.email).toContain(`Event IDs:   ${record('root-access-key-api-call').eventID}`);
       expect(fallback?.email).toMatch(/Logs Insights, these events \(last 24 hours\): https:\/\/us-east-1\.console\.aws\.amazon\.com\//);
       expect(logs).toContainEqual(expect.objectContaining({ level: 'error', message: 'a message could not be rendered: publishing the minimal fallback message' }));
@@ -200,7 +200,7 @@ describe('one group that cannot be rendered goes out as a minimal message, and t
 test('the account-name lookup gives up after its timeout: the ID alone, published at once', async () => {
   const { sent, deps, logs } = setup({}, { describeAccount: () => new Promise(() => undefined), accountNameTimeoutMs: 30 });
   await notify(orgTrailDelivery('111122223333', 'us-east-1', [record('root-console-login-success-no-mfa')]), deps);
-  expect(sent[0].subject).toBe('Root sign-in without MFA: 111122223333 from 203.0.113.7');
+  expect(sent[0].subject).toBe('[HIGH] Root sign-in without MFA: 111122223333 from 203.0.113.7');
   expect(logs).toContainEqual(expect.objectContaining({ level: 'warn', accountId: '111122223333', error: 'TimeoutError' }));
 });
 

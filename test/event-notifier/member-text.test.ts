@@ -40,7 +40,7 @@ describe('attribution: the root user of A acting on a resource of B', () => {
     const { sent, deps } = setup();
     // GIVEN the record as B's stream of the organization trail holds it
     await notify(orgTrailDelivery('444455556666', 'us-east-1', [crossAccount()]), deps);
-    expect(sent[0].subject).toBe('Root API call: 111122223333 (self-named Sandbo...) on a resource of 444455556666 from 198.51.100.77');
+    expect(sent[0].subject).toBe('[HIGH] Root API call: 111122223333 on a resource of 444455556666 from 198.51.100.77');
     expect(sent[0].email).toContain('The root user of AWS account 111122223333 acted on a resource of AWS account 444455556666');
     expect(sent[0].chat.content.title).toMatch(/111122223333 .* on a resource of 444455556666$/);
     expect(parse(crossAccount()).accountId).toBe('111122223333');
@@ -59,12 +59,12 @@ describe('names', () => {
     const login = record('root-console-login-success-no-mfa');
     const own = setup();
     await notify(subscriptionEvent([login]), own.deps);
-    expect(own.sent[0].subject).toBe('Root sign-in without MFA: 111122223333 (self-named Sandbox - expected root tes...) from 203.0.113.7');
+    expect(own.sent[0].subject).toBe('[HIGH] Root sign-in without MFA: 111122223333 (self-named Sandbox - expected r...) from 203.0.113.7');
     expect(own.sent[0].email).toContain('Account:     111122223333 (name set by the account itself: "Sandbox - expected root test, ignore")');
-    expect(own.sent[0].chat.content.title).toBe(':rotating_light: Root sign-in without MFA: 111122223333 self-named Sandbox - expected root test ignore');
+    expect(own.sent[0].chat.content.title).toBe(':rotating_light: [HIGH] Root sign-in without MFA: 111122223333 self-named Sandbox - expected root test ignore');
     const platform = setup({ accountNames: new Map([['111122223333', 'Payments sandbox']]), describeAccount: jest.fn() });
     await notify(subscriptionEvent([login]), platform.deps);
-    expect(platform.sent[0].subject).toBe('Root sign-in without MFA: 111122223333 (Payments sandbox) from 203.0.113.7');
+    expect(platform.sent[0].subject).toBe('[HIGH] Root sign-in without MFA: 111122223333 (Payments sandbox) from 203.0.113.7');
     expect(platform.deps.describeAccount).not.toHaveBeenCalled();
   });
 
@@ -128,9 +128,9 @@ describe('sessions bounded by their real life; links forward in time only', () =
     setClock('2026-11-27T18:25:00Z');
     await notify(orgTrailDelivery('555566667777', 'us-east-1', [use('c', '2026-11-27T18:20:05Z')]), deps);
     expect(sent.map((m) => m.subject)).toEqual([
-      'Root API call: 555566667777 from 198.51.100.77',
-      'Root API call continues: 555566667777 from 198.51.100.77',
-      'Root API call: 555566667777 from 198.51.100.77',
+      '[HIGH] Root API call: 555566667777 from 198.51.100.77',
+      '[HIGH] Root API call continues: 555566667777 from 198.51.100.77',
+      '[HIGH] Root API call: 555566667777 from 198.51.100.77',
     ]);
     expect(sent[2].chat.metadata.threadId).not.toBe(sent[0].chat.metadata.threadId);
   });
@@ -144,7 +144,7 @@ describe('sessions bounded by their real life; links forward in time only', () =
     await notify(subscriptionEvent([action]), deps);
     const late = { ...action, eventID: 'late-action', eventTime: '2024-10-25T21:20:00Z' };
     await notify(subscriptionEvent([late]), deps);
-    expect(sent.map((m) => m.subject.replace(/:.*/, ''))).toEqual(['AssumeRoot call', 'Root session (AssumeRoot) continues', 'Root API call']);
+    expect(sent.map((m) => m.subject.replace(/:.*/, ''))).toEqual(['[HIGH] AssumeRoot call', '[HIGH] Root session (AssumeRoot) continues', '[HIGH] Root API call']);
   });
 
   test('a sign-in link never accepts credentials issued before the sign-in', async () => {
@@ -159,9 +159,9 @@ describe('sessions bounded by their real life; links forward in time only', () =
     setClock('2026-11-27T12:06:00Z');
     await notify(eventBridgeEvent({ ...after, userIdentity: { ...after.userIdentity, accessKeyId: 'ASIAQNOTTHESAMEKEY1' } }), deps);
     expect(sent.map((m) => m.subject)).toEqual([
-      'Root sign-in without MFA: 111122223333 (self-named Sandbox - expected root tes...) from 203.0.113.7',
-      'Root API call: 111122223333 (self-named Sandbox - expected root test, ignore) from 203.0.113.7',
-      'Root API call continues: 111122223333 (self-named Sandbox - expected root test...) from 203.0.113.7',
+      '[HIGH] Root sign-in without MFA: 111122223333 (self-named Sandbox - expected r...) from 203.0.113.7',
+      '[HIGH] Root API call: 111122223333 (self-named Sandbox - expected root test, i...) from 203.0.113.7',
+      '[HIGH] Root API call continues: 111122223333 (self-named Sandbox - expected ro...) from 203.0.113.7',
     ]);
   });
 });

@@ -79,7 +79,7 @@ describe('floods of denied AssumeRoot calls', () => {
       .filter((r) => r.eventTime < '2026-11-27T12:05:00Z'); // one 5-minute window
     const { value } = await settle(notify(orgTrailDelivery(MANAGEMENT, 'eu-west-1', records), deps));
     expect(value).toEqual(expect.objectContaining({ events: records.length, published: 1 }));
-    expect(sent.map((m) => m.subject)).toEqual([`AssumeRoot denied: ${records.length} calls by 111111111111 user/mallory for 222222222200`]);
+    expect(sent.map((m) => m.subject)).toEqual([`[MEDIUM] AssumeRoot denied: ${records.length} calls by 111111111111 user/mallory for 222222222200`]);
     expect(sent[0].email.split('\n')[0]).toBe(
       `AssumeRoot denied: ${records.length} denied calls by arn:aws:iam::111111111111:user/mallory (account 111111111111 (name set by the account itself: "Management")) for 222222222200`);
   });
@@ -95,9 +95,9 @@ describe('floods of denied AssumeRoot calls', () => {
     expect(error).toBeUndefined();
     expect(value).toEqual(expect.objectContaining({ events: 201, published: 1 + MAX_MESSAGES_PER_WINDOW + 1, held: 15 }));
     expect(sent).toHaveLength(7);
-    expect(sent[0].subject).toBe('Root sign-in without MFA: 111111111111 (self-named Management) from 203.0.113.7');
-    expect(sent.slice(1, 6).map((m) => m.subject)).toEqual(Array.from({ length: 5 }, (_, i) => `AssumeRoot denied: 10 calls by 111111111111 user/mallory for ${222222222200 + i}`));
-    expect(sent[6].subject).toBe('AssumeRoot denied: 15 more held back for 111111111111 (self-named Management) (flood, 5 per 5 min)');
+    expect(sent[0].subject).toBe('[HIGH] Root sign-in without MFA: 111111111111 (self-named Management) from 203.0.113.7');
+    expect(sent.slice(1, 6).map((m) => m.subject)).toEqual(Array.from({ length: 5 }, (_, i) => `[MEDIUM] AssumeRoot denied: 10 calls by 111111111111 user/mallory for ${222222222200 + i}`));
+    expect(sent[6].subject).toBe('[MEDIUM] AssumeRoot denied: 15 more held back for 111111111111 (flood, 5 per 5 min)');
     expect(sent[6].email).toContain('15 more sessions (150 events) of this kind were held back by this delivery.');
     expect(sent[6].email).toContain('- 10 denied calls by arn:aws:iam::111111111111:user/mallory for 222222222219');
   });
@@ -113,9 +113,9 @@ describe('floods of denied AssumeRoot calls', () => {
     }
     // 5 denied messages, one summary, the sign-in; the rest counted for the next window
     expect(sent.map((m) => m.subject)).toEqual([
-      ...Array.from({ length: 5 }, (_, i) => `AssumeRoot denied: 1 call by 111111111111 user/mallory for ${222222222200 + i}`),
-      'AssumeRoot denied: 1 more held back for 111111111111 (self-named Management) (flood, 5 per 5 min)',
-      'Root sign-in without MFA: 111111111111 (self-named Management) from 203.0.113.7',
+      ...Array.from({ length: 5 }, (_, i) => `[MEDIUM] AssumeRoot denied: 1 call by 111111111111 user/mallory for ${222222222200 + i}`),
+      '[MEDIUM] AssumeRoot denied: 1 more held back for 111111111111 (flood, 5 per 5 min)',
+      '[HIGH] Root sign-in without MFA: 111111111111 (self-named Management) from 203.0.113.7',
     ]);
     expect(results.reduce((n, r) => n + (r?.held ?? 0), 0)).toBe(195);
     // WHEN the next window's first denied call arrives, THEN its message carries the count held back after the summary
@@ -123,7 +123,7 @@ describe('floods of denied AssumeRoot calls', () => {
     const next = await settle(notify(eventBridgeEvent({ ...records[0], eventID: 'next-window', eventTime: '2026-11-27T12:11:00Z' }), invocation(deps)));
     expect(next.error).toBeUndefined();
     expect(next.value).toEqual(expect.objectContaining({ published: 1 }));
-    expect(sent[7].subject).toBe('AssumeRoot denied: 1 call by 111111111111 user/mallory for 222222222200');
+    expect(sent[7].subject).toBe('[MEDIUM] AssumeRoot denied: 1 call by 111111111111 user/mallory for 222222222200');
     expect(sent[7].email).toContain('Also: 194 more sessions of this kind in this account were held back by the flood bound in the previous window');
   });
 
@@ -217,7 +217,7 @@ describe('a slow store and a stalled SNS, against the deadline', () => {
     const second = setup({}, store);
     const { value } = await settle(notify(delivery, invocation(second.deps)));
     expect(value).toEqual(expect.objectContaining({ published: 7, suppressed: 3 }));
-    expect(second.sent.map((m) => m.subject).sort()).toEqual(signIns(10).slice(3).map((r) => `Root sign-in without MFA: ${r.recipientAccountId} from 203.0.113.7`).sort());
+    expect(second.sent.map((m) => m.subject).sort()).toEqual(signIns(10).slice(3).map((r) => `[HIGH] Root sign-in without MFA: ${r.recipientAccountId} from 203.0.113.7`).sort());
     // the retry read the memory of the 7 sessions it published, and of none of the 3 published before
     const reread = store.readSessions.slice(readBefore);
     expect(reread).toHaveLength(7);
@@ -283,7 +283,7 @@ describe('the bounds as they ship (defaults, not values a test passes in)', () =
     expect(ACCOUNT_NAME_TIMEOUT_MS).toBe(2000);
     const { sent, deps } = setup({ store: undefined, describeAccount: () => new Promise<never>(() => undefined) });
     await settle(notify(subscriptionEvent(signIns(1)), deps));
-    expect(sent.map((m) => [m.at, m.subject])).toEqual([[2000, 'Root sign-in without MFA: 300000000000 from 203.0.113.7']]);
+    expect(sent.map((m) => [m.at, m.subject])).toEqual([[2000, '[HIGH] Root sign-in without MFA: 300000000000 from 203.0.113.7']]);
   });
 
   test('the publish timeout and the reserve before the deadline', async () => {

@@ -97,8 +97,8 @@ describe('"Not seen in real time": the log path checks the real-time path', () =
     }));
     for (const c of calls) await notify(eventBridgeEvent(c), deps);
     expect(sent.map((m) => m.subject)).toEqual([
-      ...Array.from({ length: 5 }, (_, i) => `AssumeRoot denied: 1 call by 111111111111 user/mallory for ${222222222200 + i}`),
-      'AssumeRoot denied: 1 more held back for 111111111111 (flood, 5 per 5 min)', // the 7th is counted for the next window
+      ...Array.from({ length: 5 }, (_, i) => `[MEDIUM] AssumeRoot denied: 1 call by 111111111111 user/mallory for ${222222222200 + i}`),
+      '[MEDIUM] AssumeRoot denied: 1 more held back for 111111111111 (flood, 5 per 5 min)', // the 7th is counted for the next window
     ]);
 
     // WHEN the log path delivers the same 7 calls, 10 minutes later (the next flood window)
@@ -109,8 +109,8 @@ describe('"Not seen in real time": the log path checks the real-time path', () =
     expect(log).toEqual(expect.objectContaining({ published: 2, suppressed: 5 }));
     expect(log.notSeenInRealTime).toBeUndefined();
     expect(sent.slice(6).map((m) => m.subject)).toEqual([
-      'AssumeRoot denied: 1 call by 111111111111 user/mallory for 222222222205',
-      'AssumeRoot denied: 1 call by 111111111111 user/mallory for 222222222206',
+      '[MEDIUM] AssumeRoot denied: 1 call by 111111111111 user/mallory for 222222222205',
+      '[MEDIUM] AssumeRoot denied: 1 call by 111111111111 user/mallory for 222222222206',
     ]);
     for (const m of sent.slice(6)) {
       expect(m.email).toContain('held back in real time by the flood bound');
@@ -240,9 +240,9 @@ describe('a root console session in real time, then by the log path', () => {
     // are, each listing the actions held back before it
     const subjects = sent.slice(0, inRealTime).map((m) => m.subject);
     expect(subjects).toEqual([
-      'Root sign-in without MFA: 111122223333 from 203.0.113.7',
-      'CloudTrail trail changed by root continues: 111122223333 from 203.0.113.7',
-      'Root access key change continues: 111122223333 from 203.0.113.7',
+      '[HIGH] Root sign-in without MFA: 111122223333 from 203.0.113.7',
+      '[CRITICAL] CloudTrail trail changed by root continues: 111122223333 from 203.0.113.7',
+      '[CRITICAL] Root access key change continues: 111122223333 from 203.0.113.7',
     ]);
     expect(realTime[10]).toEqual(expect.objectContaining({ published: 1 }));
     expect(realTime[20]).toEqual(expect.objectContaining({ published: 1 }));
@@ -262,7 +262,7 @@ describe('a root console session in real time, then by the log path', () => {
     expect(log.notSeenInRealTime).toBeUndefined();
     expect(sent).toHaveLength(inRealTime + 1);
     const last = sent[inRealTime];
-    expect(last.subject).toBe('Root API call continues: 111122223333 from 203.0.113.7 (10 events)');
+    expect(last.subject).toBe('[HIGH] Root API call continues: 111122223333 from 203.0.113.7 (10 events)');
     expect(last.email).toContain('These events were held back in real time by the flood bound (a summary message counted them) or by the continuation bound '
       + '(at most one message per session every 5 minutes in real time): this message reports them.');
     expect(last.email).toContain('Events:      10 in this delivery');
@@ -292,8 +292,8 @@ describe('a root console session in real time, then by the log path', () => {
     jest.setSystemTime(Date.parse('2026-11-27T10:09:00Z'));
     expect(await notify(eventBridgeEvent(next), deps)).toEqual(expect.objectContaining({ published: 0, heldForContinuation: 1 }));
     expect(sent.map((m) => m.subject)).toEqual([
-      'Root sign-in without MFA: 111122223333 from 203.0.113.7',
-      'Root API call continues: 111122223333 from 203.0.113.7',
+      '[HIGH] Root sign-in without MFA: 111122223333 from 203.0.113.7',
+      '[HIGH] Root API call continues: 111122223333 from 203.0.113.7',
     ]);
     expect(sent[1].email).toContain(`: 3 events, reported here: ${actions.slice(0, 3).map((a) => `${a.eventName} at ${a.eventTime}`).join(', ')}.`);
     expect(sent[1].email).toContain('1 event so far');
@@ -315,7 +315,7 @@ describe('a root console session in real time, then by the log path', () => {
       jest.setSystemTime(Date.parse(r.eventTime) + 2000);
       expect(await notify(eventBridgeEvent(r), deps)).toEqual(expect.objectContaining({ published: 1 }));
     }
-    expect(sent.map((m) => m.subject.replace(/:.*/, ''))).toEqual(['AssumeRoot denied', 'AssumeRoot denied continues', 'AssumeRoot denied continues']);
+    expect(sent.map((m) => m.subject.replace(/:.*/, ''))).toEqual(['[MEDIUM] AssumeRoot denied', '[MEDIUM] AssumeRoot denied continues', '[MEDIUM] AssumeRoot denied continues']);
   });
 
   test('without the real-time regions, no held marker is kept: the log path reports the same 10 events without the held line', async () => {

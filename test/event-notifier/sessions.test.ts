@@ -42,9 +42,9 @@ describe('AssumeRoot: call and actions in different deliveries', () => {
     await notify(orgTrailDelivery('222222222222', 'us-west-2', [laterAction('a1b2c3d4-5678-90ab-cdef-EXAMPLE22222', 'PutBucketPolicy', '2024-10-25T20:59:02Z')]), deps);
     // THEN
     expect(sent.map((m) => m.subject)).toEqual([
-      'AssumeRoot call: 222222222222 (self-named Data-Lake), task S3UnlockBucketPolicy',
-      'Root session (AssumeRoot) continues: 222222222222 (self-named Data-Lake), task S3UnlockBucketPolicy',
-      'Root session (AssumeRoot) continues: 222222222222 (self-named Data-Lake), task S3UnlockBucketPolicy',
+      '[HIGH] AssumeRoot call: 222222222222 (self-named Data-Lake), task S3UnlockBucketPolicy',
+      '[HIGH] Root session (AssumeRoot) continues: 222222222222, task S3UnlockBucketPolicy',
+      '[HIGH] Root session (AssumeRoot) continues: 222222222222, task S3UnlockBucketPolicy',
     ]);
     for (const m of sent.slice(1)) {
       expect(m.email).toContain('   Opened by:    arn:aws:sts::111111111111:assumed-role/JohnDoe/JohnRole1');
@@ -52,7 +52,7 @@ describe('AssumeRoot: call and actions in different deliveries', () => {
       expect(m.email).toContain('   Task policy:  arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy');
       expect(m.email).toContain('   Target:       222222222222');
       expect(m.email).toContain('Action in a centralized root access session (AssumeRoot)');
-      expect(m.chat.content.title).toBe(':rotating_light: Root session (AssumeRoot) continues: 222222222222 self-named Data-Lake');
+      expect(m.chat.content.title).toBe(':rotating_light: [HIGH] Root session (AssumeRoot) continues: 222222222222 self-named Data-Lake');
     }
     expect(sent[1].email.split('\n')[0]).toBe('Root session (AssumeRoot) continues in AWS account 222222222222 (name set by the account itself: "Data-Lake"): first reported at 20:57 UTC, 1 event so far');
     expect(sent[2].email.split('\n')[0]).toBe('Root session (AssumeRoot) continues in AWS account 222222222222 (name set by the account itself: "Data-Lake"): first reported at 20:57 UTC, 2 events so far');
@@ -70,8 +70,8 @@ describe('AssumeRoot: call and actions in different deliveries', () => {
     await notify(orgTrailDelivery('111111111111', 'us-west-2', [call()]), deps);
     // THEN
     expect(sent.map((m) => m.subject)).toEqual([
-      'Root API call: 222222222222 (self-named Data-Lake) from 192.0.2.1',
-      'AssumeRoot call continues: 222222222222 (self-named Data-Lake), task S3UnlockBucketPolicy',
+      '[HIGH] Root API call: 222222222222 (self-named Data-Lake) from 192.0.2.1',
+      '[HIGH] AssumeRoot call continues: 222222222222 (self-named Data-Lake), task S3UnlockBucketPolicy',
     ]);
     expect(sent[0].email).toContain('Temporary credentials (ASIA...): this may be a centralized root access session, opened with sts:AssumeRoot');
     expect(sent[0].email).toContain('Action with temporary root credentials (a console session, or a centralized root access session)');
@@ -95,8 +95,8 @@ describe('AssumeRoot: call and actions in different deliveries', () => {
       { ...denied, eventID: 'e5f6a7b8-c9d0-4e1f-a2b3-c4d5e6f7a8b2', eventTime: '2026-11-27T12:05:00Z' },
     ]), deps);
     expect(sent.map((m) => m.subject)).toEqual([
-      'AssumeRoot denied: 2 calls by 111111111111 user/mallory for 222222222222',
-      'AssumeRoot denied: 1 call by 111111111111 user/mallory for 222222222222',
+      '[MEDIUM] AssumeRoot denied: 2 calls by 111111111111 user/mallory for 222222222222',
+      '[MEDIUM] AssumeRoot denied: 1 call by 111111111111 user/mallory for 222222222222',
     ]);
     expect(sent[0].chat.metadata.threadId).not.toBe(sent[1].chat.metadata.threadId);
     for (const m of sent) expect(m.email).not.toMatch(/Opened by|a root session was opened|Root session \(/);
@@ -121,9 +121,9 @@ describe('continuation, retries and the unavailable store', () => {
     setClock('2026-11-27T11:35:00Z');
     await notify(orgTrailDelivery('555566667777', 'us-east-1', burst(5, 1)), deps);
     expect(sent.map((m) => m.subject)).toEqual([
-      'Root API call: 555566667777 from 198.51.100.77 (3 events)',
-      'Root API call continues: 555566667777 from 198.51.100.77 (2 events)',
-      'Root API call continues: 555566667777 from 198.51.100.77',
+      '[HIGH] Root API call: 555566667777 from 198.51.100.77 (3 events)',
+      '[HIGH] Root API call continues: 555566667777 from 198.51.100.77 (2 events)',
+      '[HIGH] Root API call continues: 555566667777 from 198.51.100.77',
     ]);
     expect(sent[2].email.split('\n')[0]).toBe('Root API call continues in AWS account 555566667777: first reported at 11:25 UTC, 5 events so far');
     expect(sent[2].email).toContain('Reported before (latest 5 of 5): ListUsers 2026-11-27T11:20:05Z, CreateUser 2026-11-27T11:21:05Z');
@@ -153,8 +153,8 @@ describe('continuation, retries and the unavailable store', () => {
     await notify(delivery, flaky);
     // THEN each session was published exactly once
     expect(sent.map((m) => m.subject)).toEqual([
-      'Root API call: 555566667777 from 198.51.100.77',
-      'Root API call: 555566667777 from 198.51.100.77',
+      '[HIGH] Root API call: 555566667777 from 198.51.100.77',
+      '[HIGH] Root API call: 555566667777 from 198.51.100.77',
     ]);
     expect(sent[0].email).toContain('Event ID:    key-session-0');
     expect(sent[1].email).toContain('Event ID:    other-key');
@@ -196,8 +196,8 @@ describe('continuation, retries and the unavailable store', () => {
     await notify(delivery, d);
     expect(Date.now() - t0).toBeLessThan(2000);
     expect(sent.map((m) => m.subject)).toEqual([
-      'Root API call: 555566667777 from 198.51.100.77 (2 events)',
-      'Root API call: 555566667777 from 198.51.100.77 (2 events)',
+      '[HIGH] Root API call: 555566667777 from 198.51.100.77 (2 events)',
+      '[HIGH] Root API call: 555566667777 from 198.51.100.77 (2 events)',
     ]);
     expect(logs.filter((l) => /^session store read failed/.test(l.message))).toHaveLength(2); // once per invocation
   });
@@ -209,7 +209,7 @@ describe('continuation, retries and the unavailable store', () => {
     setClock(new Date(Date.parse('2026-11-27T11:25:00Z') + SESSION_MEMORY_SECONDS * 1000 + 1000).toISOString());
     const nextDay = burst(1, 1).map((r) => ({ ...r, eventTime: '2026-11-28T11:26:00Z' }));
     await notify(orgTrailDelivery('555566667777', 'us-east-1', nextDay), deps);
-    expect(sent.map((m) => m.subject)).toEqual(['Root API call: 555566667777 from 198.51.100.77', 'Root API call: 555566667777 from 198.51.100.77']);
+    expect(sent.map((m) => m.subject)).toEqual(['[HIGH] Root API call: 555566667777 from 198.51.100.77', '[HIGH] Root API call: 555566667777 from 198.51.100.77']);
     expect(sent[0].chat.metadata.threadId).not.toBe(sent[1].chat.metadata.threadId);
   });
 });
@@ -231,10 +231,10 @@ describe('real time (EventBridge), then the log path', () => {
     // THEN
     expect(result).toEqual({ messageType: 'DATA_MESSAGE', events: 3, skipped: 0, published: 1, suppressed: 2 });
     expect(sent.map((m) => m.subject)).toEqual([
-      'Root sign-in without MFA: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
+      '[HIGH] Root sign-in without MFA: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
       // the console action in its own EventBridge event joins the sign-in's session (linked by source IP and credential time)
-      'Root API call continues: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
-      'Root access key change continues: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
+      '[HIGH] Root API call continues: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
+      '[CRITICAL] Root access key change continues: 111122223333 (self-named Payments...) from 203.0.113.7',
     ]);
     expect(sent[2].email.split('\n')[0]).toBe(
       'Root access key change continues in AWS account 111122223333 (name set by the account itself: "Payments-Prod"): first reported in real time at 10:02 UTC, 2 events so far');
@@ -255,8 +255,8 @@ describe('real time (EventBridge), then the log path', () => {
     expect(await notify(delivery, deps)).toEqual(expect.objectContaining({ published: 1, suppressed: 1 }));
     expect(await notify(delivery, deps)).toEqual(expect.objectContaining({ published: 0, suppressed: 2 }));
     expect(sent.map((m) => m.subject)).toEqual([
-      'Root sign-in without MFA: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
-      'Root API call continues: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
+      '[HIGH] Root sign-in without MFA: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
+      '[HIGH] Root API call continues: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
     ]);
     expect(sent[1].email).toContain('ListAccessKeys (iam');
   });
@@ -273,9 +273,9 @@ describe('real time (EventBridge), then the log path', () => {
     const later = { ...inFrankfurt, eventID: 'frankfurt-2', userIdentity: { ...inFrankfurt.userIdentity, accessKeyId: 'ASIAQNOXQ7CONSOLE09', sessionContext: { attributes: { creationDate: '2026-11-27T11:02:41Z', mfaAuthenticated: 'false' } } } };
     await notify(orgTrailDelivery('111122223333', 'eu-central-1', [later]), deps);
     expect(sent.map((m) => m.subject)).toEqual([
-      'Root sign-in without MFA: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
-      'Root API call continues: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
-      'Root API call: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
+      '[HIGH] Root sign-in without MFA: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
+      '[HIGH] Root API call continues: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
+      '[HIGH] Root API call: 111122223333 (self-named Payments-Prod) from 203.0.113.7',
     ]);
     expect(sent[1].chat.metadata.threadId).toBe(sent[0].chat.metadata.threadId);
     expect(sent[2].chat.metadata.threadId).not.toBe(sent[0].chat.metadata.threadId);

@@ -4,6 +4,9 @@ import { CreateTableCommand, DynamoDBClient, GetItemCommand, ScanCommand, Update
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { eventBridgeEvent, LOG_GROUP, orgTrailDelivery, record, subscriptionEvent } from './payload';
+import { RootTaskPolicy } from '../../src/expected-root-use';
+import { seenKey } from '../../src/private/event-notifier/first-seen';
+import { compactEntry } from '../../src/private/expected-root-use-options';
 import { MOTO_CLIENT, MotoServer, startMotoServer } from '../moto-server';
 
 // The handler against a real local implementation of the APIs it calls (moto's server, on
@@ -76,10 +79,10 @@ test('real time, then the log path, then a retry: published once each, remembere
   const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
   const chats = (received.Messages ?? []).map((m) => JSON.parse(m.Body!));
   expect(chats.map((c) => c.content.title)).toEqual([
-    ':rotating_light: Root sign-in without MFA: 111122223333',
-    ':rotating_light: Root access key change continues: 111122223333 (2 events)',
+    ':rotating_light: [HIGH] Root sign-in without MFA: 111122223333',
+    ':rotating_light: [CRITICAL] Root access key change continues: 111122223333 (2 events)',
     // linked to the sign-in through the link item the sign-in left (source IP, credential time)
-    ':rotating_light: Root MFA device change continues: 111122223333',
+    ':rotating_light: [CRITICAL] Root MFA device change continues: 111122223333',
   ]);
   expect(chats[2].content.description).toContain('*Held since the previous message:* 1 event (`DescribeInstances`)');
   expect(chats[2].metadata.threadId).toBe(chats[0].metadata.threadId);
@@ -99,6 +102,58 @@ test('real time, then the log path, then a retry: published once each, remembere
   const ttl = Number(item.expiresAt.N) - Date.now() / 1000;
   expect(ttl).toBeGreaterThan(24 * 3600 - 60);
   expect(ttl).toBeLessThanOrEqual(24 * 3600);
+}, 60_000);
+
+test('first seen remembered in DynamoDB, and routing to two topics: the main one gets every message, the pager those at HIGH or above', async () => {
+  // GIVEN a main topic and a pager topic, each with a queue; one declared entry; the session table of the first test
+  const main = await topicWithQueue('RoutingMain');
+  const pager = await topicWithQueue('RoutingPager');
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  const handler = loadHandler({
+    TOPIC_ARN: main.topicArn,
+    HIGH_PRIORITY_TOPIC_ARN: pager.topicArn,
+    HIGH_PRIORITY_SEVERITY: 'HIGH',
+    WATCH_ACCOUNT: '111111111111',
+    FIRST_SEEN_WINDOW_SECONDS: String(90 * 86400),
+    EXPECTED_ROOT_USE: JSON.stringify([compactEntry({
+      name: 'CHG-1042 unlock the data lake bucket',
+      callerArnPatterns: ['arn:aws:sts::111111111111:assumed-role/JohnDoe/*'],
+      taskPolicies: [RootTaskPolicy.S3_UNLOCK_BUCKET_POLICY],
+      accounts: ['222222222222'],
+    })]),
+  });
+  const call = record('assume-root-call-doc-example');
+  const again = { ...call, eventID: 'second-call', eventTime: '2024-10-25T21:30:00Z', responseElements: { credentials: { ...call.responseElements.credentials, accessKeyId: 'ASIAIOSFODNN7SECOND' } } };
+  const stranger = {
+    ...call,
+    eventID: 'stranger-call',
+    userIdentity: { ...call.userIdentity, arn: 'arn:aws:sts::111111111111:assumed-role/Contractor/JohnRole1' },
+    responseElements: { credentials: { ...call.responseElements.credentials, accessKeyId: 'ASIAIOSFODNN7STRANG' } },
+  };
+  // WHEN the expected call arrives twice (two sessions), a stranger's call once, and a root sign-in
+  for (const r of [call, again, stranger]) await handler(orgTrailDelivery('111111111111', 'us-west-2', [r]));
+  // (a sign-in of its own: the first test's sign-in is remembered as published in this table)
+  await handler(subscriptionEvent([{ ...record('root-console-login-success-no-mfa'), eventID: 'routing-sign-in' }]));
+  // THEN the main topic has all four, the pager the two at HIGH or above, the same messages
+  const titles = async (t: { drain: () => Promise<any[]> }) => (await t.drain()).map((c) => c.content.title.replace(':rotating_light: ', '')).sort();
+  expect(await titles(main)).toEqual([
+    '[HIGH] AssumeRoot call: 222222222222',
+    '[HIGH] Root sign-in without MFA: 111122223333',
+    '[LOW] AssumeRoot call: 222222222222',
+    '[MEDIUM] AssumeRoot call: 222222222222',
+  ]);
+  expect(await titles(pager)).toEqual(['[HIGH] AssumeRoot call: 222222222222', '[HIGH] Root sign-in without MFA: 111122223333']);
+  // The first-seen memory: one item per (caller, target, task), its first call's event ID, a TTL of the window.
+  const ddb = new DynamoDBClient({ endpoint: moto.endpoint, ...MOTO_CLIENT });
+  const key = seenKey({ callerArn: call.userIdentity.arn, targetAccountId: '222222222222', taskPolicyArn: call.requestParameters.taskPolicyArn.arn });
+  const item = (await ddb.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: key } } }))).Item!;
+  expect(item.firstEventId.S).toBe(call.eventID);
+  const ttl = Number(item.expiresAt.N) - Date.now() / 1000;
+  expect(ttl).toBeGreaterThan(90 * 86400 - 120);
+  expect(ttl).toBeLessThanOrEqual(90 * 86400);
+  const scan = await ddb.send(new ScanCommand({ TableName: TABLE }));
+  expect((scan.Items ?? []).filter((i) => i.pk.S!.startsWith('seen#'))).toHaveLength(2);
 }, 60_000);
 
 /** The handler module, loaded afresh with the environment of `env` (its clients read it when created). */
@@ -211,9 +266,9 @@ test('a flood of 200 denied calls and a real sign-in in one delivery, then 200 i
   // asserted in pressure.test.ts, where the publish calls are recorded)
   expect(delivered).toEqual(expect.objectContaining({ events: 201, published: 7, held: 15 }));
   expect(first.map((c) => c.content.title.replace(/:rotating_light: /, '').replace(/ self-named \w+/, '')).sort()).toEqual([
-    'Root sign-in without MFA: 111111111111',
-    ...Array.from({ length: 5 }, (_, i) => `AssumeRoot denied: 10 calls by 111111111111 user mallory for ${222222222200 + i}`),
-    'AssumeRoot denied: 15 more held back for 111111111111',
+    '[HIGH] Root sign-in without MFA: 111111111111',
+    ...Array.from({ length: 5 }, (_, i) => `[MEDIUM] AssumeRoot denied: 10 calls by 111111111111 user mallory for ${222222222200 + i}`),
+    '[MEDIUM] AssumeRoot denied: 15 more held back for 111111111111',
   ].sort());
   // WHEN 200 more denied calls arrive one by one in real time (other targets, the same window)
   for (const r of deniedCalls(200, 200)) {

@@ -86,7 +86,7 @@ describe('tamper calls through notify', () => {
     const result = await notify(orgTrailDelivery(w.account, w.region, [vector('stop-logging-by-name'), vector('delete-topic')]), h.deps);
     expect(result).toMatchObject({ events: 2, published: 1, skipped: 0 });
     expect(h.published).toHaveLength(1);
-    expect(h.published[0].Subject).toMatch(/^Watch tampered: 111122223333 \(self-named Management\)/);
+    expect(h.published[0].Subject).toMatch(/^\[CRITICAL\] Watch tampered: 111122223333 \(self-named Management\)/);
     const email = JSON.parse(h.published[0].Message).email as string;
     expect(email).toContain('Watch tampered: the trail was stopped (StopLogging)');
     expect(email).toContain('Watch tampered: the alarm topic was deleted (DeleteTopic)');
@@ -122,7 +122,7 @@ describe('tamper calls through notify', () => {
     const tamper = { ...vector('delete-trail'), userIdentity: root.userIdentity, sourceIPAddress: '203.0.113.9' };
     await notify(orgTrailDelivery(w.account, w.region, [tamper]), h.deps);
     expect(h.published).toHaveLength(1);
-    expect(h.published[0].Subject).toMatch(/^Watch tampered: /);
+    expect(h.published[0].Subject).toMatch(/^\[CRITICAL\] Watch tampered: /);
   });
 
   test('without the watched resources (an older function environment), tamper calls are skipped as not root usage', async () => {

@@ -11,6 +11,7 @@
  * actions on this table. No SDK import here: the handler passes the three calls.
  */
 import { createHash } from 'crypto';
+import { SeenRecord, SeenUpdate } from './first-seen';
 import { AssumeRootInfo } from './group';
 import {
   MAX_HELD_EVENTS, MAX_REMEMBERED_EVENTS, MAX_REMEMBERED_IDS, RATE_WINDOW_SECONDS, RateCount, RateRef, RealTimeClaim, REALTIME_CONTINUATION_SECONDS,
@@ -328,6 +329,42 @@ export class DynamoDbSessionStore implements SessionStore {
         ExpressionAttributeValues: { ':exp': exp, ':n': count },
       });
     }
+  }
+
+  /**
+   * The first-seen items (`seen#<hash>`, first-seen.ts): one strongly consistent BatchGetItem of
+   * at most 100 keys (the caller passes fewer); unprocessed keys are asked once more, then read as
+   * not seen... which would say "first time" wrongly, so they make the whole read fail instead.
+   */
+  public async getSeen(keys: readonly string[]): Promise<ReadonlyMap<string, SeenRecord>> {
+    const out = new Map<string, SeenRecord>();
+    const wanted = new Set(keys);
+    let pending = [...wanted].map((pk) => ({ pk: { S: pk } }));
+    const now = this.clock();
+    for (let attempt = 0; attempt < 2 && pending.length > 0; attempt++) {
+      const res = await this.calls.batchGetItem({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } });
+      for (const item of res.Responses?.[this.tableName] ?? []) {
+        const pk = s(item, 'pk');
+        if (wanted.has(pk) && n(item, 'expiresAt') * 1000 > now) out.set(pk, { lastSeenAt: n(item, 'lastSeenAt'), firstEventId: s(item, 'firstEventId') });
+      }
+      pending = (res.UnprocessedKeys?.[this.tableName]?.Keys ?? []).filter((k) => typeof k?.pk?.S === 'string' && wanted.has(k.pk.S))
+        .map((k) => ({ pk: { S: k.pk.S as string } }));
+    }
+    if (pending.length > 0) throw new Error(`${pending.length} first-seen item(s) not read (unprocessed keys)`);
+    return out;
+  }
+
+  /** Records a sighting: the latest time, the item's expiry (the window), and the first call's event ID when it was the first. */
+  public async recordSeen(key: string, u: SeenUpdate): Promise<void> {
+    const set = ['#last = :now', '#exp = :exp'];
+    const names: Record<string, string> = { '#last': 'lastSeenAt', '#exp': 'expiresAt' };
+    const values: Record<string, AttributeValue> = { ':now': { N: String(u.now) }, ':exp': { N: String(Math.floor(u.now / 1000) + u.windowSeconds) } };
+    if (u.firstTime && u.eventId !== '') {
+      set.push('#first = :first');
+      names['#first'] = 'firstEventId';
+      values[':first'] = { S: u.eventId.slice(0, 128) };
+    }
+    await this.calls.updateItem({ TableName: this.tableName, Key: { pk: { S: key } }, UpdateExpression: `SET ${set.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values });
   }
 
   public async addRate(ref: RateRef, add: RateCount, _now: number): Promise<void> {

@@ -2,14 +2,19 @@ import { createHash } from 'crypto';
 import { isAlarming, KIND_PRIORITY, RootUseKind } from './classify';
 import { isoFromMillis, parseCloudTrailRecord, parseRecordObject, RootEvent } from './cloudtrail';
 import { decodeEventBridgeEvent, decodeSubscriptionEvent, isEventBridgeEvent } from './decode';
+import { firstSeenOf, SeenRecord } from './first-seen';
 import { classifyDraft, CONSOLE_SESSION_WINDOW_SECONDS, EventGroup, isAssumeRootSession, SessionDraft, sessionDrafts, sessionLifeSeconds } from './group';
-import { AccountName, Continuation, DEFAULT_LIMITS, HeldSummary, RenderLimits, renderFallback, RenderedMessage, renderSummary, renderWithinLimit } from './render';
+import {
+  AccountName, Continuation, DEFAULT_LIMITS, HeldSummary, RenderLimits, renderFallback, RenderedMessage, renderSummary, renderWithinLimit, Verdict,
+} from './render';
 import {
   LinkRef, MAX_MESSAGES_PER_WINDOW, MAX_REMEMBERED_EVENTS, RATE_WINDOW_SECONDS, RateCount, RateRef, REALTIME_CONTINUATION_SECONDS, ReportedEvent,
   ReportedVia, SessionLink, SessionMemory, SessionRef, SessionStore, STORE_BATCH_SIZE, STORE_READ_BUDGET_MS, STORE_TIMEOUT_MS, STORE_WRITE_BUDGET_MS,
   storeRefKey, withTimeout,
 } from './session-store';
 import { WatchedConfig } from './tamper';
+// Expected or not, first seen, severity and routing (issue 22): verdict.ts and the files it uses.
+import { firstSeenCall, firstSeenWindow, highPriorityTopicFor, summarySeverity, VerdictConfig, verdictFor } from './verdict';
 
 /** What `notify` needs from the outside world (the handler wires the AWS SDK in). */
 export interface NotifierDeps {
@@ -60,6 +65,11 @@ export interface NotifierDeps {
    * real-time path, no check.
    */
   readonly realTimeRegions?: readonly string[];
+  /**
+   * Declared expected root use, first seen, the management account and the high-priority topic
+   * (verdict.ts): every message gets a severity and a label; absent: nothing is expected, no routing.
+   */
+  readonly verdict?: VerdictConfig;
   /** Publishes one message; rejects when SNS does. */
   publish(input: { TopicArn: string; Subject: string; Message: string; MessageStructure: 'json' }): Promise<void>;
   /** The account's name (Organizations DescribeAccount); rejects on any error. */
@@ -453,6 +463,10 @@ interface Planned {
   readonly heldInRealTime?: boolean;
   /** Real time: the events the session's slot held back since its previous real-time message, reported by this one. */
   heldSince?: { readonly count: number; readonly events: ReportedEvent[] };
+  /** Severity and label (verdict.ts). */
+  readonly verdict: Verdict;
+  /** The first-seen item this message's AssumeRoot call writes once published. */
+  readonly seen?: { readonly key: string; readonly eventId: string; readonly firstTime: boolean };
 }
 
 /** One publish: a session's message, or a flood summary. */
@@ -595,6 +609,18 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
     }
   }
 
+  // First seen: the (caller, target, task) of each AssumeRoot call that opened a session (issue 22).
+  const seenRecords = new Map<string, SeenRecord>();
+  let seenRead = false;
+  const seenKeys = [...new Set(todo.map(firstSeenCall).filter((c) => c !== undefined).map((c) => c!.key))].slice(0, STORE_BATCH_SIZE);
+  if (seenKeys.length > 0 && readMemory && memory.available && deps.store?.getSeen) {
+    const got = await memory.call('session store BatchGetItem (first seen)', STORE_READ_FAILED, readEnd, (st) => st.getSeen!(seenKeys));
+    if (got) {
+      seenRead = true;
+      for (const [k, v] of got) seenRecords.set(k, v);
+    }
+  }
+
   // Each session: its memory, its fresh events, its classification.
   const planned: Planned[] = [];
   // The events of sessions an earlier attempt handled are not published again.
@@ -662,8 +688,22 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
         notSeen = { accountId: /^\d{12}$/.test(recipient) ? recipient : forwarded.accountId, region: forwarded.awsRegion };
       }
     }
+    const call = group.assumeRootCall ? firstSeenCall({ events: [group.assumeRootCall] }) : undefined;
+    const firstSeen = call ? firstSeenOf(seenRead, seenRecords.get(call.key), call.eventId) : undefined;
     planned.push({
-      id: draftId(delivered), group, remembered, restart, threadId, continuation, suppressed, tamper, carried: 0, notSeen, heldInRealTime,
+      id: draftId(delivered),
+      group,
+      remembered,
+      restart,
+      threadId,
+      continuation,
+      suppressed,
+      tamper,
+      carried: 0,
+      notSeen,
+      heldInRealTime,
+      verdict: verdictFor(group, deps.verdict, firstSeen),
+      ...(call && firstSeen !== undefined ? { seen: { ...call, firstTime: firstSeen === 'first-time' } } : {}),
     });
   }
 
@@ -787,15 +827,32 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
   const published: Planned[] = [];
   const failures: unknown[] = [];
   let summaries = 0;
+  // The main topic gets every message; the high-priority topic also those at or above its severity.
+  // A message whose main publish went out and whose high-priority one failed is recorded as
+  // `<id>#main` in the delivery's record: the retry publishes to the high-priority topic only.
+  const mainOnly: string[] = [];
+  const publishRouted = async (key: string, severity: Verdict['severity'], rendered: RenderedMessage, timeout: number) => {
+    const input = { Subject: rendered.subject, Message: rendered.message, MessageStructure: 'json' as const };
+    if (!done.has(`${key}#main`)) await withTimeout(deps.publish({ TopicArn: deps.topicArn, ...input }), timeout, 'sns:Publish');
+    const high = highPriorityTopicFor(severity, deps.verdict);
+    if (!high) return;
+    try {
+      await withTimeout(deps.publish({ TopicArn: high, ...input }), Math.min(timeout, clock.remaining() - FINISH_RESERVE_MS), 'sns:Publish (high priority)');
+    } catch (err) {
+      if (!done.has(`${key}#main`)) mainOnly.push(`${key}#main`);
+      throw err;
+    }
+  };
   const publishOne = async (job: Job) => {
     try {
       const timeout = Math.min(deps.publishTimeoutMs ?? PUBLISH_TIMEOUT_MS, clock.remaining() - FINISH_RESERVE_MS);
       if (job.summary) {
         const s = job.summary;
+        const severity = summarySeverity(s.kind, s.accountId, deps.verdict);
         const rendered = renderSummary(s, {
-          accountName: resolved.get(s.accountId), region: deps.region, logGroupName: decoded.logGroup, alarmName: deps.alarmName,
+          accountName: resolved.get(s.accountId), region: deps.region, logGroupName: decoded.logGroup, alarmName: deps.alarmName, severity,
         });
-        await withTimeout(deps.publish({ TopicArn: deps.topicArn, Subject: rendered.subject, Message: rendered.message, MessageStructure: 'json' }), timeout, 'sns:Publish');
+        await publishRouted(s.ids[0] ?? 'summary', severity, rendered, timeout);
         deps.log('info', 'published a flood summary', { accountId: s.accountId, kind: s.kind, held: s.groups.length, subject: rendered.subject });
         addRate(s.rate, { held: s.groups.length, reported: s.groups.length });
         publishedIds.push(...s.ids);
@@ -804,7 +861,7 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
       }
       const p = job.planned!;
       const rendered = render(p, deps, resolved, decoded.logGroup);
-      await withTimeout(deps.publish({ TopicArn: deps.topicArn, Subject: rendered.subject, Message: rendered.message, MessageStructure: 'json' }), timeout, 'sns:Publish');
+      await publishRouted(p.id, p.verdict.severity, rendered, timeout);
       deps.log('info', 'published', {
         accountId: p.group.accountId,
         kind: p.group.headlineKind,
@@ -813,6 +870,9 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
         continuation: p.continuation !== undefined,
         via,
         subject: rendered.subject,
+        severity: p.verdict.severity,
+        expected: p.verdict.expectation.expected,
+        ...(p.verdict.firstSeen ? { firstSeen: p.verdict.firstSeen } : {}),
       });
       publishedIds.push(p.id);
       published.push(p);
@@ -825,7 +885,7 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
   // 5. Writes: the delivery's record first, then counters, memories and links.
   const writeEnd = clock.now() + (deps.storeWriteBudgetMs ?? STORE_WRITE_BUDGET_MS);
   const writes: Array<() => Promise<unknown>> = [];
-  const handled = [...doneNow, ...publishedIds];
+  const handled = [...doneNow, ...publishedIds, ...mainOnly];
   // Time ran short before the reads: no writes either (a duplicate is possible later, never a loss now).
   if (readMemory && memory.available && handled.length > 0) {
     await memory.call('session store UpdateItem (delivery)', STORE_WRITE_FAILED, writeEnd, (st) => st.recordDelivery(decoded.deliveryId, handled, clock.now()));
@@ -868,6 +928,14 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
     writes.push(() => memory.call('session store UpdateItem (real-time slot)', STORE_WRITE_FAILED, writeEnd,
       (st) => st.holdRealTime(ref, events, clock.now())));
     heldMarkers.push(g);
+  }
+  const seenWindow = firstSeenWindow(deps.verdict);
+  for (const p of published) {
+    const seen = p.seen;
+    if (seen && deps.store?.recordSeen) {
+      writes.push(() => memory.call('session store UpdateItem (first seen)', STORE_WRITE_FAILED, writeEnd,
+        (st) => st.recordSeen!(seen.key, { now: clock.now(), eventId: seen.eventId, firstTime: seen.firstTime, windowSeconds: seenWindow })));
+    }
   }
   for (const g of heldMarkers) {
     const at = firstEventMs(g.events.map((c) => c.event)) || clock.now();
@@ -932,6 +1000,7 @@ function render(p: Planned, deps: NotifierDeps, names: ReadonlyMap<string, Accou
     notSeenInRealTime: p.notSeen,
     heldInRealTime: p.heldInRealTime,
     heldSince: p.heldSince,
+    verdict: p.verdict,
   };
   try {
     return renderWithinLimit(group, ctx, deps.limits ?? DEFAULT_LIMITS);

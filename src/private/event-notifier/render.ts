@@ -1,9 +1,12 @@
 import { describeEvent, headline, RootUseKind } from './classify';
 import { RootEvent } from './cloudtrail';
+import { Expectation, expectationLabel } from './expectation';
+import { DEFAULT_FIRST_SEEN_WINDOW_SECONDS, FirstSeen, firstSeenLine } from './first-seen';
 import { EventGroup, isAssumeRootSession } from './group';
 import { alarmUrl, insightsString, logsInsightsUrl, shiftIso } from './links';
 import { redactRecord } from './redact';
 import { ReportedEvent, ReportedVia } from './session-store';
+import { Severity, severityPrefix } from './severity';
 import { chatCode, chatWord, MAX_SUBJECT_CHARS, oneLine, prefixWithinBytes, safeBody, toSubjectText, truncateChars, utf8Bytes } from './text';
 
 /** What the session memory knew before this message: it continues a session already reported. */
@@ -56,6 +59,37 @@ export interface RenderContext {
   readonly heldInRealTime?: boolean;
   /** Real time: the session's events held back since its previous real-time message (the continuation bound), reported here. */
   readonly heldSince?: { readonly count: number; readonly events: readonly HeldEvent[] };
+  /** Severity, expected or not, first seen (notify.ts, from severity.ts, expectation.ts, first-seen.ts). */
+  readonly verdict?: Verdict;
+}
+
+/**
+ * What a message says about how urgent it is: the subject starts with the severity; the email and
+ * the chat show it, the "Expected: <name>" / "Unexpected" label and, for an AssumeRoot call, first seen.
+ */
+export interface Verdict {
+  readonly severity: Severity;
+  readonly expectation: Expectation;
+  /** For a message holding an AssumeRoot call that opened a session. */
+  readonly firstSeen?: FirstSeen;
+  /** The first-seen window (for the first-seen line). */
+  readonly firstSeenWindowSeconds?: number;
+}
+
+/** The verdict's lines of the email text (fixed words and the deployer's entry name). */
+export function verdictLines(v: Verdict): string[] {
+  const lines = [`Severity:    ${v.severity}`, `Expected?:   ${oneLine(expectationLabel(v.expectation), 300)}`];
+  if (v.firstSeen) lines.push(`First seen:  ${firstSeenLine(v.firstSeen, v.firstSeenWindowSeconds ?? DEFAULT_FIRST_SEEN_WINDOW_SECONDS)}`);
+  return lines;
+}
+
+/** The verdict's lines of the chat description (the entry name in a code span). */
+function verdictChatLines(v: Verdict): string[] {
+  const x = v.expectation;
+  const lines = [`*Severity:* ${v.severity}`, x.expected ? `*Expected:* \`${chatCode(x.name, 80)}\`` : `*Unexpected*${x.pending ? ' (so far: an AssumeRoot call for these credentials has not arrived)' : ''}`];
+  if (v.firstSeen === 'first-time') lines.push('*First time:* this caller, task and account were not seen in the first-seen window');
+  if (v.firstSeen === 'unknown') lines.push('*First-seen unknown:* the session memory could not be read');
+  return lines;
 }
 
 /** An event held back in real time, as the session's slot remembers it. */
@@ -212,16 +246,18 @@ export function taskName(taskPolicyArn: string): string {
  * source always fit; the whole is cut as a last resort. Denied AssumeRoot calls name their
  * caller first: `AssumeRoot denied: N calls by <caller account> <caller> for <target>`. A root
  * user acting on another account's resource: `... <account> on a resource of <other account>`.
+ * `prefix` (the severity, `[HIGH] `) comes first; the rest shortens to leave room for it.
  */
-export function renderSubject(group: EventGroup, accountName: AccountName | undefined, continuation?: Continuation): string {
+export function renderSubject(group: EventGroup, accountName: AccountName | undefined, continuation?: Continuation, prefix = ''): string {
+  const max = MAX_SUBJECT_CHARS - prefix.length;
   const what = `${headline(group.headlineKind, isAssumeRootSession(group))}${continuation ? ' continues' : ''}`;
   if (isDeniedGroup(group)) {
     const call = group.events[0].event;
     const n = group.events.length;
     const head = `${what}: ${n} call${n === 1 ? '' : 's'} by ${toSubjectText(group.accountId)} `;
     const tail = ` for ${toSubjectText(call.targetAccountId) || 'an unknown account'}`;
-    const caller = truncateChars(toSubjectText(shortCaller(call.identityArn)) || 'unknown caller', Math.max(8, MAX_SUBJECT_CHARS - head.length - tail.length));
-    return truncateChars(`${head}${caller}${tail}`, MAX_SUBJECT_CHARS);
+    const caller = truncateChars(toSubjectText(shortCaller(call.identityArn)) || 'unknown caller', Math.max(8, max - head.length - tail.length));
+    return prefix + truncateChars(`${head}${caller}${tail}`, max);
   }
   const task = awsTask(group);
   let tail: string;
@@ -236,8 +272,8 @@ export function renderSubject(group: EventGroup, accountName: AccountName | unde
   const count = group.events.length > 1 ? ` (${group.events.length} events)` : '';
   const fixed = `${what}: ${toSubjectText(group.accountId)}`;
   const rest = `${on}${tail}${count}`;
-  const namePart = subjectNamePart(accountName, MAX_SUBJECT_CHARS - fixed.length - rest.length);
-  return truncateChars(`${fixed}${namePart}${rest}`, MAX_SUBJECT_CHARS);
+  const namePart = subjectNamePart(accountName, max - fixed.length - rest.length);
+  return prefix + truncateChars(`${fixed}${namePart}${rest}`, max);
 }
 
 function windowOf(events: readonly RootEvent[]): { start: string; end: string } {
@@ -292,7 +328,7 @@ export function rawEventText(e: RootEvent, maxBytes: number): string {
 /** Renders one group as subject, email text and chat notification, within `limits`. */
 export function renderGroup(group: EventGroup, ctx: RenderContext, limits: RenderLimits = DEFAULT_LIMITS): RenderedMessage {
   const c = ctx.continuation;
-  const subject = renderSubject(group, ctx.accountName, c);
+  const subject = renderSubject(group, ctx.accountName, c, ctx.verdict ? severityPrefix(ctx.verdict.severity) : '');
   const inSession = isAssumeRootSession(group);
   const what = headline(group.headlineKind, inSession);
   const listed = group.events.slice(0, limits.maxEvents);
@@ -339,6 +375,7 @@ export function renderGroup(group: EventGroup, ctx: RenderContext, limits: Rende
     lines.push(`${NOT_SEEN_IN_REAL_TIME}: the forwarder of account ${oneLine(ctx.notSeenInRealTime.accountId, 20)} in region `
       + `${oneLine(ctx.notSeenInRealTime.region, 40)} may be missing or disabled (the log path stays authoritative).`, '');
   }
+  if (ctx.verdict) lines.push(...verdictLines(ctx.verdict));
   lines.push(`Account:     ${account}`);
   lines.push(`What:        ${describeEvent(first.event, first.kind)}`);
   lines.push(`Events:      ${group.events.length} in this delivery${more > 0 ? ` (first ${listed.length} listed)` : ''}`);
@@ -417,6 +454,7 @@ function renderChat(
     : `${r.what}${c ? ' continues' : ''}: ${account}${group.events.length > 1 ? ` (${group.events.length} events)` : ''}`
       + (resourceAccounts(group).length > 0 ? ` on a resource of ${resourceAccounts(group).map((o) => o.replace(/[^0-9]/g, '').slice(0, 12)).join(' ')}` : '');
   const head: string[] = [];
+  if (ctx.verdict) head.push(...verdictChatLines(ctx.verdict));
   head.push(`*Account:* ${account}`);
   head.push(`*Events:* ${group.events.length} in this delivery`);
   if (c) head.push(`*Continues:* ${firstReported(c)}, ${plural(c.eventsSoFar, 'event')} so far`);
@@ -467,7 +505,7 @@ function renderChat(
     id: truncateChars(`${group.accountId}-${group.events[0].event.eventId}`.replace(/[^A-Za-z0-9-]/g, ''), 128),
     content: {
       textType: 'client-markdown',
-      title: `:rotating_light: ${truncateChars(title, 200)}`,
+      title: `:rotating_light: ${ctx.verdict ? severityPrefix(ctx.verdict.severity) : ''}${truncateChars(title, 200)}`,
       description,
       nextSteps,
       keywords: distinct(['root-usage', group.headlineKind, group.accountId.replace(/[^0-9]/g, '')]),
@@ -489,7 +527,8 @@ export function renderFallback(group: EventGroup, ctx: RenderContext, nowMs: num
   const accountId = group.accountId.replace(/[^0-9]/g, '').slice(0, 12) || 'unknown';
   const ids = group.events.map((e) => e.event.eventId.replace(/[^A-Za-z0-9-]/g, '').slice(0, 64)).filter((id) => id !== '').slice(0, 50);
   const what = headline(group.headlineKind, isAssumeRootSession(group));
-  const subject = truncateChars(`${what}${ctx.continuation ? ' continues' : ''}: ${accountId} (details could not be rendered)`, MAX_SUBJECT_CHARS);
+  const prefix = ctx.verdict ? severityPrefix(ctx.verdict.severity) : '';
+  const subject = prefix + truncateChars(`${what}${ctx.continuation ? ' continues' : ''}: ${accountId} (details could not be rendered)`, MAX_SUBJECT_CHARS - prefix.length);
   const now = new Date(Number.isFinite(nowMs) ? nowMs : 0).toISOString();
   const query = ids.length > 0
     ? `fields @timestamp, @message\n| filter eventID in [${ids.map(insightsString).join(', ')}]`
@@ -499,6 +538,7 @@ export function renderFallback(group: EventGroup, ctx: RenderContext, nowMs: num
     `${what} in AWS account ${accountId}`,
     '',
     'The details of these events could not be rendered (see the function\'s log for why); here is what is certain.',
+    ...(ctx.verdict ? verdictLines(ctx.verdict) : []),
     `Account:     ${accountId}`,
     `Kind:        ${group.headlineKind}`,
     `Events:      ${group.events.length}`,
@@ -510,7 +550,7 @@ export function renderFallback(group: EventGroup, ctx: RenderContext, nowMs: num
     source: 'custom',
     content: {
       textType: 'client-markdown',
-      title: `:rotating_light: ${what}: ${accountId}`,
+      title: `:rotating_light: ${prefix}${what}: ${accountId}`,
       description: `*Account:* ${accountId}\n*Events:* ${group.events.length}\nThe details could not be rendered: see the email or the Logs Insights link.`,
       nextSteps: [`Query these events in CloudWatch Logs Insights: ${link}`],
       keywords: ['root-usage', group.headlineKind, accountId],
@@ -576,6 +616,8 @@ export interface SummaryContext {
   readonly region: string;
   readonly logGroupName: string;
   readonly alarmName: string;
+  /** The summary's severity (severity.ts): the subject starts with it. */
+  readonly severity?: Severity;
 }
 
 /**
@@ -589,7 +631,9 @@ export function renderSummary(s: HeldSummary, ctx: SummaryContext): RenderedMess
   const accountId = s.accountId.replace(/[^0-9]/g, '').slice(0, 12) || 'unknown';
   const fixed = `${what}: ${sessions} more held back for ${accountId}`;
   const suffix = ` (flood, ${s.bound} per ${s.windowSeconds / 60} min)`;
-  const subject = truncateChars(`${fixed}${subjectNamePart(ctx.accountName, MAX_SUBJECT_CHARS - fixed.length - suffix.length)}${suffix}`, MAX_SUBJECT_CHARS);
+  const prefix = ctx.severity ? severityPrefix(ctx.severity) : '';
+  const room = MAX_SUBJECT_CHARS - prefix.length;
+  const subject = prefix + truncateChars(`${fixed}${subjectNamePart(ctx.accountName, room - fixed.length - suffix.length)}${suffix}`, room);
   const account = accountLabel(accountId, ctx.accountName);
   const start = new Date(s.windowStart).toISOString();
   const allEvents = s.groups.flatMap((g) => g.events.map((c) => c.event));
@@ -599,6 +643,7 @@ export function renderSummary(s: HeldSummary, ctx: SummaryContext): RenderedMess
   const lines: string[] = [
     `Flood bound reached: ${what} in AWS account ${account}`,
     '',
+    ...(ctx.severity ? [`Severity:    ${ctx.severity} (held sessions are not matched against the declared expected root use: Unexpected)`, ''] : []),
     `At most ${s.bound} messages per account and kind are sent in ${s.windowSeconds / 60} minutes (window from ${hhmm(s.windowStart)});`,
     `${plural(s.groups.length, 'more session')} (${plural(events, 'event')}) of this kind were held back by this delivery`
       + (s.heldBefore > 0 ? `, ${s.heldBefore} before it in this window` : '')
@@ -626,7 +671,7 @@ export function renderSummary(s: HeldSummary, ctx: SummaryContext): RenderedMess
     source: 'custom',
     content: {
       textType: 'client-markdown',
-      title: `:rotating_light: ${truncateChars(`${what}: ${sessions} more held back for ${chatAccount(accountId, ctx.accountName)}`, 200)}`,
+      title: `:rotating_light: ${prefix}${truncateChars(`${what}: ${sessions} more held back for ${chatAccount(accountId, ctx.accountName)}`, 200)}`,
       description: truncateChars(`*Account:* ${chatAccount(accountId, ctx.accountName)}\n*Held back:* ${plural(sessions, 'session')}, ${plural(events, 'event')} in this delivery\n`
         + `*Bound:* ${s.bound} messages per account and kind per ${s.windowSeconds / 60} minutes; alarming kinds are never held back`, MAX_CHAT_DESCRIPTION_CHARS),
       nextSteps: [`Query this account's root events in CloudWatch Logs Insights: ${link}`],

@@ -5,6 +5,7 @@
  * time from EventBridge and minutes later from the log group). The store behind it is an
  * interface: the handler wires a DynamoDB table (dynamodb-store.ts), the tests a map.
  */
+import { FirstSeenStore, InMemoryFirstSeen, SeenRecord, SeenUpdate } from './first-seen';
 import { AssumeRootInfo } from './group';
 
 /** How an event was first reported. */
@@ -131,7 +132,7 @@ export interface SessionLink {
  * The store of session memories (DynamoDB in Lambda). Every call may reject or hang: the caller
  * bounds it, and the caller's deadline bounds them all.
  */
-export interface SessionStore {
+export interface SessionStore extends Partial<FirstSeenStore> {
   /** One batched read (DynamoDB BatchGetItem) of at most STORE_BATCH_SIZE items. */
   getMany(request: StoreReadRequest): Promise<StoreReadResult>;
   /** The sessions a delivery already handled (published, summarized), by deliveryId; undefined when none. */
@@ -259,7 +260,22 @@ export class InMemorySessionStore implements SessionStore {
   /** The session keys each getMany asked for, in order. */
   public readonly readSessions: string[] = [];
 
-  constructor(private readonly latencyMs = 0, private readonly clock: () => number = Date.now) {}
+  /** The first-seen memory (first-seen.ts). */
+  public readonly firstSeen: InMemoryFirstSeen;
+
+  constructor(private readonly latencyMs = 0, private readonly clock: () => number = Date.now) {
+    this.firstSeen = new InMemoryFirstSeen(clock);
+  }
+
+  public async getSeen(keys: readonly string[]): Promise<ReadonlyMap<string, SeenRecord>> {
+    await this.delay('getSeen');
+    return this.firstSeen.getSeen(keys);
+  }
+
+  public async recordSeen(key: string, update: SeenUpdate): Promise<void> {
+    await this.delay('recordSeen');
+    return this.firstSeen.recordSeen(key, update);
+  }
 
   public get calls(): number {
     return this.callLog.length;
