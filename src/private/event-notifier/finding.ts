@@ -401,6 +401,9 @@ export interface FindingDeps {
 /** Each BatchImportFindings call gives up after this long (the client's own timeout and retry sit inside it). */
 export const IMPORT_TIMEOUT_MS = 5000;
 
+/** No import starts with less than this left (on top of the finish reserve): it could not finish. */
+export const MIN_IMPORT_MS = 1000;
+
 /** The findings in requests of at most 100 findings and under 6 MB. */
 export function importBatches(findings: readonly AsffFinding[]): AsffFinding[][] {
   const batches: AsffFinding[][] = [];
@@ -426,7 +429,8 @@ export const FINDING_IMPORT_FAILED = 'Security Hub finding import failed: the me
 
 /**
  * Builds each session's finding and imports them, one request after the other (Security Hub allows 10 requests a second),
- * each bounded by IMPORT_TIMEOUT_MS and by the time left before `reserveMs` of the deadline; never
+ * each bounded by IMPORT_TIMEOUT_MS and by the time left before `reserveMs` of the deadline (none
+ * starts with less than MIN_IMPORT_MS of it); never
  * throws. A rejected request, a finding in FailedFindings (Security Hub not enabled: InvalidAccess)
  * and a finding not sent for lack of time are each logged and counted as failed; nothing is
  * retried here (the messages went out already, and a retry of the invocation would publish nothing again).
@@ -447,12 +451,12 @@ export async function importSessionFindings(
     } catch (err) {
       failed++;
       const e = err as { name?: string; message?: string } | undefined;
-      deps.log('error', FINDING_IMPORT_FAILED, { reason: 'the finding could not be built', error: e?.name ?? 'Error', message: e?.message, accountId: s.group.accountId });
+      deps.log('error', FINDING_IMPORT_FAILED, { reason: 'the finding could not be built', error: e?.name ?? 'Error', errorMessage: e?.message, accountId: s.group.accountId });
     }
   }
   for (const batch of importBatches(findings)) {
     const left = Math.min(deps.importTimeoutMs ?? IMPORT_TIMEOUT_MS, remainingMs() - reserveMs);
-    if (left <= 0) {
+    if (left < MIN_IMPORT_MS) {
       failed += batch.length;
       deps.log('error', FINDING_IMPORT_FAILED, { reason: 'too little time left before the function\'s deadline', findings: batch.length, ids: batch.map((f) => f.Id).slice(0, 20) });
       continue;
@@ -472,7 +476,7 @@ export async function importSessionFindings(
     } catch (err) {
       failed += batch.length;
       const e = err as { name?: string; message?: string } | undefined;
-      deps.log('error', FINDING_IMPORT_FAILED, { reason: 'BatchImportFindings failed', error: e?.name ?? 'Error', message: e?.message, findings: batch.length });
+      deps.log('error', FINDING_IMPORT_FAILED, { reason: 'BatchImportFindings failed', error: e?.name ?? 'Error', errorMessage: e?.message, findings: batch.length });
     }
   }
   if (imported > 0) deps.log('info', 'imported Security Hub findings', { imported });
