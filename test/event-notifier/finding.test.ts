@@ -431,7 +431,9 @@ describe('a failed import never blocks or duplicates a message, and is counted',
     expect(result).toMatchObject({ published: 2, findingsImported: 1, findingImportFailures: 1 });
     expect(counted).toEqual([1]);
     expect(logs).toContainEqual(expect.objectContaining({
-      level: 'error', message: FINDING_IMPORT_FAILED, failedCount: 1,
+      level: 'error',
+      message: FINDING_IMPORT_FAILED,
+      failedCount: 1,
       failedFindings: [expect.objectContaining({ errorCode: 'InvalidInput' })],
     }));
   });
@@ -494,9 +496,18 @@ describe('requests and the metric', () => {
 
   test('the validator itself rejects what the documentation forbids', () => {
     const good: Record<string, any> = {
-      SchemaVersion: '2018-10-08', Id: 'x', ProductArn: PRODUCT_ARN, GeneratorId: 'g', AwsAccountId: NOTIFIER_ACCOUNT,
-      Types: ['Unusual Behaviors/User'], CreatedAt: '2026-11-27T11:20:05Z', UpdatedAt: '2026-11-27T11:20:05.123Z',
-      Severity: { Label: 'HIGH' }, Title: 't', Description: 'd', Resources: [{ Type: 'AwsAccount', Id: 'AWS::::Account:222222222222' }],
+      SchemaVersion: '2018-10-08',
+      Id: 'x',
+      ProductArn: PRODUCT_ARN,
+      GeneratorId: 'g',
+      AwsAccountId: NOTIFIER_ACCOUNT,
+      Types: ['Unusual Behaviors/User'],
+      CreatedAt: '2026-11-27T11:20:05Z',
+      UpdatedAt: '2026-11-27T11:20:05.123Z',
+      Severity: { Label: 'HIGH' },
+      Title: 't',
+      Description: 'd',
+      Resources: [{ Type: 'AwsAccount', Id: 'AWS::::Account:222222222222' }],
     };
     expect(validateAsff(good)).toEqual([]);
     expect(validateAsff({ ...good, Title: 'x'.repeat(257) })).toHaveLength(1);
