@@ -53,6 +53,9 @@ ACKNOWLEDGED['management-account-central'] = ACKNOWLEDGED['management-account-fo
 // The dashboard variant shows the per-event path (the same resources, the same rules); the dashboard
 // itself is acknowledged nothing.
 ACKNOWLEDGED.dashboard = ACKNOWLEDGED['event-notifications'];
+// Security Hub findings add one policy statement and one alarm to the dashboard variant: nothing
+// acknowledged beyond the per-event path's.
+ACKNOWLEDGED['security-hub-findings'] = ACKNOWLEDGED.dashboard;
 
 interface GuardResult {
   /** One line per violation: rule, description, logical IDs. */
