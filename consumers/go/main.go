@@ -69,6 +69,10 @@ func NewLandingZoneRealTimeStack(scope constructs.Construct, id string, props *L
 		EmailAddresses:     props.SecurityEmails,
 		MetricNamespace:    jsii.String("LandingZone/Security"),
 		EventNotifications: jsii.Bool(true),
+		// A Security Hub CSPM finding per root session, beside the message.
+		EventNotifierOptions: &cdkrootusagealarm.EventNotifierOptions{
+			SecurityHubFindings: jsii.Bool(true),
+		},
 	})
 	realTime := cdkrootusagealarm.NewRealTimeRootAlerts(stack, jsii.String("RealTime"), &cdkrootusagealarm.RealTimeRootAlertsProps{
 		RootUsageAlarm:        rootUsage,

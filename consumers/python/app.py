@@ -8,6 +8,7 @@ from constructs import Construct
 from cdk_root_usage_alarm import (
     CisControl,
     CisMonitoringAlarms,
+    EventNotifierOptions,
     RealTimeRootAlerts,
     RootUsageAlarm,
     RootUsageDashboard,
@@ -89,6 +90,8 @@ class LandingZoneRealTimeStack(cdk.Stack):
             email_addresses=security_emails,
             metric_namespace="LandingZone/Security",
             event_notifications=True,
+            # A Security Hub CSPM finding per root session, beside the message.
+            event_notifier_options=EventNotifierOptions(security_hub_findings=True),
         )
         real_time = RealTimeRootAlerts(
             self,

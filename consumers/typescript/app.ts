@@ -63,6 +63,8 @@ class LandingZoneRealTimeStack extends Stack {
       emailAddresses: props.securityEmails,
       metricNamespace: 'LandingZone/Security',
       eventNotifications: true,
+      // A Security Hub CSPM finding per root session, beside the message.
+      eventNotifierOptions: { securityHubFindings: true },
     });
     const realTime = new RealTimeRootAlerts(this, 'RealTime', {
       rootUsageAlarm: rootUsage,

@@ -2,6 +2,7 @@ package com.example.landingzone;
 
 import java.util.List;
 
+import io.github.cdkrootusagealarm.EventNotifierOptions;
 import io.github.cdkrootusagealarm.RealTimeRootAlerts;
 import io.github.cdkrootusagealarm.RootUsageAlarm;
 import io.github.cdkrootusagealarm.RootUsageDashboard;
@@ -24,6 +25,8 @@ public class LandingZoneRealTimeStack extends Stack {
                 .emailAddresses(securityEmails)
                 .metricNamespace("LandingZone/Security")
                 .eventNotifications(true)
+                // A Security Hub CSPM finding per root session, beside the message.
+                .eventNotifierOptions(EventNotifierOptions.builder().securityHubFindings(true).build())
                 .build();
         this.realTime = RealTimeRootAlerts.Builder.create(this, "RealTime")
                 .rootUsageAlarm(rootUsage)
