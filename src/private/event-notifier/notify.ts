@@ -827,9 +827,8 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
     const cut = await runBounded(writes, concurrency, stopWriting, (w) => w().then(() => undefined));
     if (cut.length + memory.budgetCuts > 0 && memory.available) deps.log('warn', STORE_WRITES_CUT, { writesNotMade: cut.length + memory.budgetCuts });
   }
-
-  // 4b. Security Hub findings (finding.ts): one per published session message, after the messages
-  // and the memory, never before them; a failure is logged and counted, never thrown (no retry
+  // Security Hub findings (finding.ts): one per published session message, after the messages and
+  // the memory, never before them; a failure is logged and counted, never thrown (no retry
   // of the invocation for it, so no message twice).
   const findings = deps.findingProductArn && deps.importFindings && published.length > 0
     ? await importSessionFindings(deps, published.map((p) => ({
