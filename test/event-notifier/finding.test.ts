@@ -88,7 +88,10 @@ function validateAsff(f: Record<string, any>): string[] {
   // A private product: company-id is the account, product-id "default"; only that account may import it.
   else if (arn[2] !== f.AwsAccountId || arn[1] !== f.AwsAccountId || arn[3] !== 'default') fail('ProductArn is not the default product of AwsAccountId');
   const checkTypes = (types: unknown, at: string) => {
-    if (!Array.isArray(types) || types.length < 1 || types.length > 50) return fail(`${at} must hold 1 to 50 types`);
+    if (!Array.isArray(types) || types.length < 1 || types.length > 50) {
+      fail(`${at} must hold 1 to 50 types`);
+      return;
+    }
     for (const t of types) {
       const [ns, cat] = String(t).split('/');
       if (!(ns in TAXONOMY)) fail(`${at}: namespace of ${t}`);
@@ -97,7 +100,10 @@ function validateAsff(f: Record<string, any>): string[] {
   };
   checkTypes(f.Types, 'Types');
   const checkSeverity = (s: any, at: string) => {
-    if (typeof s !== 'object' || s === null) return fail(`${at} missing`);
+    if (typeof s !== 'object' || s === null) {
+      fail(`${at} missing`);
+      return;
+    }
     if (!SEVERITY_LABELS.includes(s.Label)) fail(`${at}.Label ${s.Label}`);
     if (s.Original !== undefined && (typeof s.Original !== 'string' || s.Original.length > 64)) fail(`${at}.Original`);
     if (s.Normalized !== undefined) fail(`${at}.Normalized is deprecated: Label is preferred`);
