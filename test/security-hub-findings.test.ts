@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { CisMonitoringAlarms, RealTimeRootAlerts, RootUsageAlarm, RootUsageDashboard } from '../src';
@@ -130,5 +130,14 @@ describe('reachable from every construct that creates a notifier', () => {
     expect(statements[0].Resource).toEqual({
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':securityhub:eu-west-1:123456789012:product/123456789012/default']],
     });
+  });
+});
+
+describe('validation', () => {
+  test('securityHubFindings as a token is rejected, naming the prop and the rule', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const securityHubFindings = Token.asAny({ resolve: () => true, creationStack: [] }) as unknown as boolean;
+    expect(() => new RootUsageAlarm(stack, 'RootUsage', { emailAddresses: [EMAIL], eventNotifications: true, eventNotifierOptions: { securityHubFindings } }))
+      .toThrow(/RootUsageAlarm at Stack\/RootUsage: eventNotifierOptions\.securityHubFindings must be known at synthesis \(true or false\), not a token/);
   });
 });
