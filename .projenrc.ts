@@ -208,6 +208,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-sns@^3',
     '@aws-sdk/client-organizations@^3',
     '@aws-sdk/client-dynamodb@^3',
+    // Security Hub CSPM findings (eventNotifierOptions.securityHubFindings), in the same runtime SDK.
+    '@aws-sdk/client-securityhub@^3',
     // Tests only: they drive the local AWS implementation (moto, projenrc/local-aws.ts).
     '@aws-sdk/client-eventbridge@^3',
     '@aws-sdk/client-sqs@^3',

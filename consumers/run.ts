@@ -61,7 +61,8 @@ const REFERENCE_STACKS: Record<string, (app: App, id: string) => void> = {
   }),
   // The real-time path: a construct instance as a prop (rootUsageAlarm), an enum (callAs), lists,
   // and the member template synthesized inside the library (the stack set's TemplateBody); the
-  // dashboard: two construct instances as props and a Duration across the language boundary.
+  // dashboard: two construct instances as props and a Duration across the language boundary;
+  // Security Hub findings: a nested struct (eventNotifierOptions) with a boolean.
   LandingZoneRealTime: (app, id) => {
     const stack = new Stack(app, id, { description: 'Landing zone security: root sign-ins and root use reported within seconds, organization-wide' });
     // Declared routine root work and a pager for the urgent messages: structs, an enum list and an enum across the boundary.
@@ -76,7 +77,7 @@ const REFERENCE_STACKS: Record<string, (app: App, id: string) => void> = {
       emailAddresses: SECURITY_EMAILS,
       metricNamespace: 'LandingZone/Security',
       eventNotifications: true,
-      eventNotifierOptions: { expectedRootUse: [unlock], highPriorityTopic: pager.topic, highPrioritySeverity: RootUseSeverity.HIGH },
+      eventNotifierOptions: { expectedRootUse: [unlock], highPriorityTopic: pager.topic, highPrioritySeverity: RootUseSeverity.HIGH, securityHubFindings: true },
     });
     const realTime = new RealTimeRootAlerts(stack, 'RealTime', {
       rootUsageAlarm: rootUsage,

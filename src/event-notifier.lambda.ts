@@ -10,11 +10,14 @@ import { BatchGetItemCommand, DynamoDBClient, GetItemCommand, UpdateItemCommand 
 // eslint-disable-next-line import/no-extraneous-dependencies
 import { DescribeAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 // eslint-disable-next-line import/no-extraneous-dependencies
+import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+// eslint-disable-next-line import/no-extraneous-dependencies
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { CloudWatchLogsEvent, Context, EventBridgeEvent } from 'aws-lambda';
 import { envelopeSkipReason, notSeenInRealTimeMetricLine, skippedEventMetricLine } from './private/event-notifier/decode';
 import { DynamoDbSessionStore } from './private/event-notifier/dynamodb-store';
 import { parseExpectations } from './private/event-notifier/expectation';
+import { findingImportFailuresMetricLine } from './private/event-notifier/finding';
 import { AccountNameCache, BatchResult, notify } from './private/event-notifier/notify';
 import { parseSeverity } from './private/event-notifier/severity';
 import { VerdictConfig } from './private/event-notifier/verdict';
@@ -32,6 +35,8 @@ export const sns = new SNSClient({
 const organizations = new OrganizationsClient({ maxAttempts: 2, requestHandler: { requestTimeout: 1500, connectionTimeout: 1000 } });
 // Every store call is bounded by the core (STORE_TIMEOUT_MS, and the invocation's budgets): one retry at most inside it.
 const dynamodb = new DynamoDBClient({ maxAttempts: 2, requestHandler: { requestTimeout: 1500, connectionTimeout: 1000 } });
+// Security Hub CSPM findings (SECURITY_HUB_PRODUCT_ARN): each import bounded by the core too (IMPORT_TIMEOUT_MS).
+const securityHub = new SecurityHubClient({ maxAttempts: 2, requestHandler: { requestTimeout: 3000, connectionTimeout: 1000 } });
 // Account names looked up, kept across the invocations of this execution environment (each for ACCOUNT_NAME_CACHE_MS).
 export const accountNameCache = new AccountNameCache();
 
@@ -82,7 +87,9 @@ function log(level: 'info' | 'warn' | 'error', message: string, details?: Record
  * WATCH_TOPIC_ARNS and WATCH_KEY_ARNS (comma-separated), WATCH_TRAIL_NAME ('' = any trail);
  * ACCOUNT_NAMES (the platform team's names, JSON); REALTIME_REGIONS (comma-separated, set by
  * RealTimeRootAlerts: the regions the real-time path covers, which the log path checks); EXPECTED_ROOT_USE,
- * FIRST_SEEN_WINDOW_SECONDS, HIGH_PRIORITY_TOPIC_ARN and HIGH_PRIORITY_SEVERITY (verdictConfig); AWS_REGION from the runtime. The deadline is
+ * FIRST_SEEN_WINDOW_SECONDS, HIGH_PRIORITY_TOPIC_ARN and HIGH_PRIORITY_SEVERITY (verdictConfig);
+ * SECURITY_HUB_PRODUCT_ARN (set by `securityHubFindings`: a Security Hub CSPM finding per root session is imported
+ * into this default product of the function's account and region); AWS_REGION from the runtime. The deadline is
  * the context's getRemainingTimeInMillis.
  */
 export async function handler(event: CloudWatchLogsEvent | EventBridgeEvent<string, unknown>, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<BatchResult> {
@@ -118,6 +125,7 @@ export async function handler(event: CloudWatchLogsEvent | EventBridgeEvent<stri
   }
   const list = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '');
   const realTimeRegions = list(process.env.REALTIME_REGIONS);
+  const findingProductArn = process.env.SECURITY_HUB_PRODUCT_ARN || undefined;
   const result = await notify(event, {
     topicArn,
     logGroupName,
@@ -147,6 +155,20 @@ export async function handler(event: CloudWatchLogsEvent | EventBridgeEvent<stri
     publish: async (input) => {
       await sns.send(new PublishCommand(input));
     },
+    ...(findingProductArn ? {
+      findingProductArn,
+      importFindings: async (findings) => {
+        const out = await securityHub.send(new BatchImportFindingsCommand({ Findings: [...findings] }));
+        return {
+          failedCount: out.FailedCount ?? 0,
+          failed: (out.FailedFindings ?? []).map((f) => ({ id: f.Id ?? '', errorCode: f.ErrorCode ?? '', errorMessage: f.ErrorMessage ?? '' })),
+        };
+      },
+      // Failed imports: one log line that is also a metric (embedded metric format: cdk-root-usage-alarm FindingImportFailures, by FunctionName).
+      countFindingImportFailures: (count: number) => {
+        console.error(findingImportFailuresMetricLine(process.env.AWS_LAMBDA_FUNCTION_NAME ?? '', count, Date.now()));
+      },
+    } : {}),
     describeAccount: async (accountId) => {
       const out = await organizations.send(new DescribeAccountCommand({ AccountId: accountId }));
       return out.Account?.Name;

@@ -15,6 +15,8 @@ import { addActionsToEveryAlarm } from './private/alarm-actions';
 import {
   createRotatedKey, isAwsManagedSnsKey, isLibraryTopic, prepareTopicForCloudWatch,
 } from './private/cloudwatch-access';
+import { NOTIFIER_METRIC_NAMESPACE } from './private/event-notifier/decode';
+import { FINDING_IMPORT_FAILURES_METRIC } from './private/event-notifier/finding';
 import { SESSION_TABLE_SUFFIX } from './private/event-notifier/session-store';
 import { validateEventNotifierOptions } from './private/event-notifier-options';
 import { expectedRootUseEnvironment, highPriorityStatements } from './private/expected-root-use-options';
@@ -103,6 +105,20 @@ export interface EventNotifierOptions {
    * @default RootUseSeverity.HIGH
    */
   readonly highPrioritySeverity?: RootUseSeverity;
+
+  /**
+   * Whether the function also imports a Security Hub CSPM finding (AWS Security Finding Format)
+   * per root session, after its message went out: into Security Hub of the function's own account
+   * and region (with the default product ARN only that account may import), naming the account
+   * whose root user acted as the finding's resource; a continuation of the session updates the same
+   * finding. Its role may then call `securityhub:BatchImportFindings` on that default product
+   * only. Security Hub CSPM must be enabled there; a failed import never holds a message back: it
+   * is logged, counted (metric `FindingImportFailures`) and raises `securityHubImportFailuresAlarm`.
+   * See docs/security-hub.md.
+   *
+   * @default false
+   */
+  readonly securityHubFindings?: boolean;
 }
 
 /**
@@ -230,6 +246,13 @@ export class EventNotifier extends Construct {
    */
   public readonly subscriptionDeliveryErrorsAlarm: cloudwatch.Alarm;
 
+  /**
+   * The alarm on Security Hub findings the function could not import (metric
+   * `FindingImportFailures`: Security Hub CSPM not enabled, the import refused or too slow); only
+   * with `securityHubFindings`. The messages went out regardless.
+   */
+  public readonly securityHubImportFailuresAlarm?: cloudwatch.Alarm;
+
   /** The table that remembers root sessions (24 hours after their latest event). */
   public readonly sessionTable: dynamodb.ITable;
 
@@ -274,6 +297,9 @@ export class EventNotifier extends Construct {
     validateEventNotifierOptions(validate, props);
     const tracing = props.tracing ?? lambda.Tracing.DISABLED;
     const stack = Stack.of(this);
+    // Security Hub CSPM findings: the default product of this account and region, the only one this account may import into.
+    const securityHubProductArn = props.securityHubFindings === true
+      ? `arn:${Aws.PARTITION}:securityhub:${stack.region}:${stack.account}:product/${stack.account}/default` : undefined;
 
     // The function, with a role of its own: everything it may do is in ExecutionPolicy below.
     const role = new iam.Role(this, 'ServiceRole', {
@@ -302,6 +328,7 @@ export class EventNotifier extends Construct {
           ? { ACCOUNT_NAMES: Stack.of(this).toJsonString(props.accountNames) } : {}),
         // Expected root use, first seen and the high-priority topic (only when set).
         ...expectedRootUseEnvironment(this, props),
+        ...(securityHubProductArn !== undefined ? { SECURITY_HUB_PRODUCT_ARN: securityHubProductArn } : {}),
       },
     });
     this.function = fn;
@@ -418,6 +445,11 @@ export class EventNotifier extends Construct {
           actions: ['organizations:DescribeAccount'],
           resources: ['*'],
         }),
+        ...(securityHubProductArn === undefined ? [] : [new iam.PolicyStatement({
+          sid: 'ImportSecurityHubFindings',
+          actions: ['securityhub:BatchImportFindings'],
+          resources: [securityHubProductArn],
+        })]),
         ...(tracing === lambda.Tracing.DISABLED ? [] : [new iam.PolicyStatement({
           sid: 'SendTraces',
           actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
@@ -510,6 +542,19 @@ export class EventNotifier extends Construct {
         },
         ...sum5,
       }));
+
+    if (securityHubProductArn !== undefined) {
+      this.securityHubImportFailuresAlarm = alarm('SecurityHubImportFailuresAlarm',
+        'The root-usage event notifier could not import Security Hub findings (Security Hub CSPM not enabled in this account ' +
+        'and region, the import refused, or too slow): the root sessions were still reported by message; their findings are ' +
+        'missing or not updated. See the function\'s log group for "Security Hub finding import failed".',
+        new cloudwatch.Metric({
+          namespace: NOTIFIER_METRIC_NAMESPACE,
+          metricName: FINDING_IMPORT_FAILURES_METRIC,
+          dimensionsMap: { FunctionName: fn.functionName },
+          ...sum5,
+        }));
+    }
 
     this.acknowledgeScannerFindings(fn, failureQueue, policy, sessionTable, tracing, [keyStatement, ...highPriorityKeyStatements]);
   }

@@ -172,6 +172,8 @@ export class RootUsageDashboard extends Construct {
       ...watched.flatMap((c) => [c.deliveryWatchdog, c.tamperAlarm]).filter((a): a is cloudwatch.IAlarm => a !== undefined),
       ...notifiers.flatMap((n) => [n.errorsAlarm, n.failureQueueAlarm, n.failureArrivalsAlarm, n.destinationDeliveryFailuresAlarm,
         n.throttlesAlarm, n.subscriptionDeliveryErrorsAlarm]),
+      // With securityHubFindings: the findings it could not import.
+      ...notifiers.flatMap((n) => (n.securityHubImportFailuresAlarm ? [n.securityHubImportFailuresAlarm] : [])),
       // The local forwarder's alarms exist with callAs SELF only.
       ...(props.realTimeRootAlerts ? [
         props.realTimeRootAlerts.centralRuleAlarm, props.realTimeRootAlerts.deadLetterAlarm,

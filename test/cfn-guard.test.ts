@@ -55,6 +55,9 @@ ACKNOWLEDGED['management-account-central'] = ACKNOWLEDGED['management-account-fo
 ACKNOWLEDGED.dashboard = ACKNOWLEDGED['event-notifications'];
 // Declared expected root use and a high-priority AlarmTopic: the per-event path's resources and rules, and a topic like the main one.
 ACKNOWLEDGED['expected-root-use'] = ACKNOWLEDGED['event-notifications'];
+// Security Hub findings add one policy statement and one alarm to the dashboard variant: nothing
+// acknowledged beyond the per-event path's.
+ACKNOWLEDGED['security-hub-findings'] = ACKNOWLEDGED.dashboard;
 
 interface GuardResult {
   /** One line per violation: rule, description, logical IDs. */

@@ -584,7 +584,7 @@ describe('the bundled handler', () => {
 
   test('leaves the AWS SDK v3 of the Lambda runtime external, and bundles nothing else that must be installed', () => {
     const required = [...new Set([...bundle.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]))].sort();
-    expect(required).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/client-organizations', '@aws-sdk/client-sns', 'crypto', 'zlib']);
+    expect(required).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/client-organizations', '@aws-sdk/client-securityhub', '@aws-sdk/client-sns', 'crypto', 'zlib']);
     // No copy of the SDK's own code (its Smithy client core) inside the bundle.
     expect(bundle).not.toMatch(/@smithy\/smithy-client|class SNSClient/);
   });

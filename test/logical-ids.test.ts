@@ -205,6 +205,13 @@ EXPECTED.dashboard = {
   Dashboard7A06DACF: 'AWS::CloudWatch::Dashboard',
 };
 
+// Security Hub findings with the dashboard: the dashboard variant's resources, unchanged, and the
+// alarm on failed imports.
+EXPECTED['security-hub-findings'] = {
+  ...EXPECTED.dashboard,
+  RootUsageEventNotifierSecurityHubImportFailuresAlarm2952B0E9: 'AWS::CloudWatch::Alarm',
+};
+
 test('every variant has its list', () => {
   expect(Object.keys(EXPECTED).sort()).toEqual(VARIANTS.map((variant) => variant.name).sort());
 });

@@ -102,6 +102,8 @@ describe('docs/costs.md', () => {
     expect(row('**With `eventNotifications`**')).toEqual(sum(quickStart, notifier));
     expect(row('**With the CIS set**')).toEqual(sum(quickStart, cis));
     expect(row('**With the dashboard**')).toEqual(sum(quickStart, row('`RootUsageDashboard`')));
+    expect(row('**With Security Hub findings**')).toEqual(sum(quickStart, notifier,
+      row('`securityHubFindings` (optional): the import failures alarm'), row('`securityHubFindings`: finding imports')));
     expect(row('**With real time, 10 accounts**')).toEqual(sum(quickStart, notifier, realTime));
     expect(row('**With real time, 1,000 accounts**')).toEqual(sum(quickStart, notifier, realTime));
   });

@@ -270,6 +270,19 @@ export const VARIANTS: Variant[] = [
     },
   },
   {
+    // A Security Hub CSPM finding per root session (eventNotifierOptions.securityHubFindings), with
+    // the dashboard: both opt-in parts of issue 23 on.
+    name: 'security-hub-findings',
+    build: (app, env) => {
+      const stack = new Stack(app, stackName('security-hub-findings'), { env });
+      const rootUsageAlarm = new RootUsageAlarm(stack, CONSTRUCT_ID, {
+        emailAddresses: [EMAIL], eventNotifications: true, eventNotifierOptions: { securityHubFindings: true },
+      });
+      new RootUsageDashboard(stack, 'Dashboard', { rootUsageAlarm });
+      return { stack, trailLogGroup: 'aws-controltower/CloudTrailLogs' };
+    },
+  },
+  {
     // The template the real-time path's stack set deploys to every member account and region
     // (the same builder RealTimeRootAlerts synthesizes its TemplateBody with).
     name: 'real-time-member',

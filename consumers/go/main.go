@@ -87,6 +87,8 @@ func NewLandingZoneRealTimeStack(scope constructs.Construct, id string, props *L
 			ExpectedRootUse:      &[]*cdkrootusagealarm.ExpectedRootUse{unlock},
 			HighPriorityTopic:    pager.Topic(),
 			HighPrioritySeverity: cdkrootusagealarm.RootUseSeverity_HIGH,
+			// A Security Hub CSPM finding per root session, beside the message.
+			SecurityHubFindings: jsii.Bool(true),
 		},
 	})
 	realTime := cdkrootusagealarm.NewRealTimeRootAlerts(stack, jsii.String("RealTime"), &cdkrootusagealarm.RealTimeRootAlertsProps{

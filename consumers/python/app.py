@@ -108,6 +108,8 @@ class LandingZoneRealTimeStack(cdk.Stack):
                 expected_root_use=[unlock],
                 high_priority_topic=pager.topic,
                 high_priority_severity=RootUseSeverity.HIGH,
+                # A Security Hub CSPM finding per root session, beside the message.
+                security_hub_findings=True,
             ),
         )
         real_time = RealTimeRootAlerts(

@@ -74,7 +74,8 @@ class LandingZoneRealTimeStack extends Stack {
       emailAddresses: props.securityEmails,
       metricNamespace: 'LandingZone/Security',
       eventNotifications: true,
-      eventNotifierOptions: { expectedRootUse: [unlock], highPriorityTopic: pager.topic, highPrioritySeverity: RootUseSeverity.HIGH },
+      // A Security Hub CSPM finding per root session, beside the message.
+      eventNotifierOptions: { expectedRootUse: [unlock], highPriorityTopic: pager.topic, highPrioritySeverity: RootUseSeverity.HIGH, securityHubFindings: true },
     });
     const realTime = new RealTimeRootAlerts(this, 'RealTime', {
       rootUsageAlarm: rootUsage,

@@ -10,7 +10,10 @@ import { PropValidator } from './validation';
  * props, or `eventNotifierOptions.<field>` of the constructs that pass them on).
  */
 export function validateEventNotifierOptions(validate: PropValidator, options: EventNotifierOptions, prefix = ''): void {
-  const { memorySize, tracing, logRetention, accountNames } = options;
+  const { memorySize, tracing, logRetention, accountNames, securityHubFindings } = options;
+  if (securityHubFindings !== undefined && Token.isUnresolved(securityHubFindings)) {
+    validate.fail(`${prefix}securityHubFindings`, 'must be known at synthesis (true or false), not a token: it decides which resources and permissions exist');
+  }
   if (accountNames !== undefined && !Token.isUnresolved(accountNames)) {
     for (const [id, name] of Object.entries(accountNames)) {
       if (!/^\d{12}$/.test(id)) validate.fail(`${prefix}accountNames`, `must be keyed by 12-digit account IDs (got "${id}")`);

@@ -2,6 +2,8 @@ import { createHash } from 'crypto';
 import { isAlarming, KIND_PRIORITY, RootUseKind } from './classify';
 import { isoFromMillis, parseCloudTrailRecord, parseRecordObject, RootEvent } from './cloudtrail';
 import { decodeEventBridgeEvent, decodeSubscriptionEvent, isEventBridgeEvent } from './decode';
+import { expectationLabel } from './expectation';
+import { FindingDeps, importSessionFindings } from './finding';
 import { firstSeenOf, SeenRecord } from './first-seen';
 import { classifyDraft, CONSOLE_SESSION_WINDOW_SECONDS, EventGroup, isAssumeRootSession, SessionDraft, sessionDrafts, sessionLifeSeconds } from './group';
 import {
@@ -17,7 +19,7 @@ import { WatchedConfig } from './tamper';
 import { firstSeenCall, firstSeenWindow, highPriorityTopicFor, summarySeverity, VerdictConfig, verdictFor } from './verdict';
 
 /** What `notify` needs from the outside world (the handler wires the AWS SDK in). */
-export interface NotifierDeps {
+export interface NotifierDeps extends FindingDeps {
   readonly topicArn: string;
   readonly alarmName: string;
   readonly region: string;
@@ -95,6 +97,9 @@ export interface BatchResult {
    * forwarder that should have sent each session's events (the handler counts them as a metric).
    */
   readonly notSeenInRealTime?: ReadonlyArray<{ readonly accountId: string; readonly region: string }>;
+  /** Security Hub findings (finding.ts; only with `findingProductArn`): imported, and not imported (logged and counted). */
+  readonly findingsImported?: number;
+  readonly findingImportFailures?: number;
 }
 
 /** The account-name lookup gives up after this long: then the ID alone. */
@@ -949,6 +954,26 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
     const cut = await runBounded(writes, concurrency, stopWriting, (w) => w().then(() => undefined));
     if (cut.length + memory.budgetCuts > 0 && memory.available) deps.log('warn', STORE_WRITES_CUT, { writesNotMade: cut.length + memory.budgetCuts });
   }
+  // Security Hub findings (finding.ts): one per published session message, after the messages and
+  // the memory, never before them; a failure is logged and counted, never thrown (no retry
+  // of the invocation for it, so no message twice).
+  const findings = deps.findingProductArn && deps.importFindings && published.length > 0
+    ? await importSessionFindings(deps, published.map((p) => ({
+      group: p.group,
+      threadId: p.threadId,
+      continuation: p.continuation,
+      firstEventAt: p.continuation ? p.remembered?.firstEventAt : undefined,
+      accountName: resolved.get(p.group.accountId),
+      via,
+      productArn: deps.findingProductArn!,
+      logGroupName: decoded.logGroup,
+      region: deps.region,
+      now: clock.now(),
+      // The message's severity and label (issue 22), so that the finding and the message agree.
+      severity: p.verdict.severity,
+      expectation: expectationLabel(p.verdict.expectation),
+    })), () => clock.remaining(), FINISH_RESERVE_MS)
+    : undefined;
 
   // 6. Nothing lost silently.
   const notSeen = published.flatMap((p) => (p.notSeen ? [p.notSeen] : []));
@@ -980,6 +1005,7 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<BatchR
     ...(heldTotal > 0 ? { held: heldTotal } : {}),
     ...(heldForContinuation.length > 0 ? { heldForContinuation: heldForContinuation.length } : {}),
     ...(notSeen.length > 0 ? { notSeenInRealTime: notSeen } : {}),
+    ...(findings ? { findingsImported: findings.imported, findingImportFailures: findings.failed } : {}),
   };
 }
 

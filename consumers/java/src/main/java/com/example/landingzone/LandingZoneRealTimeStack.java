@@ -43,6 +43,8 @@ public class LandingZoneRealTimeStack extends Stack {
                         .expectedRootUse(List.of(unlock))
                         .highPriorityTopic(pager.getTopic())
                         .highPrioritySeverity(RootUseSeverity.HIGH)
+                        // A Security Hub CSPM finding per root session, beside the message.
+                        .securityHubFindings(true)
                         .build())
                 .build();
         this.realTime = RealTimeRootAlerts.Builder.create(this, "RealTime")

@@ -1,0 +1,156 @@
+import * as net from 'net';
+import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { EnableSecurityHubCommand, GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { LOG_GROUP, orgTrailDelivery, record } from './payload';
+import { MOTO_CLIENT, MotoServer, startMotoServer } from '../moto-server';
+
+// The handler with securityHubFindings on (SECURITY_HUB_PRODUCT_ARN), against a real local
+// implementation of the APIs it calls (moto's server on 127.0.0.1): Security Hub
+// (BatchImportFindings, GetFindings), the session table, SNS delivering to SQS. Nothing reaches AWS.
+
+let moto: MotoServer;
+const savedEnv = { ...process.env };
+const FUNCTION_NAME = 'RootUsageEventNotifierFunction';
+const TABLE = `${FUNCTION_NAME}-sessions`;
+/** moto's account. */
+const ACCOUNT = '123456789012';
+const PRODUCT_ARN = `arn:aws:securityhub:us-east-1:${ACCOUNT}:product/${ACCOUNT}/default`;
+
+beforeAll(async () => {
+  moto = await startMotoServer();
+  const ddb = new DynamoDBClient({ endpoint: moto.endpoint, ...MOTO_CLIENT });
+  await ddb.send(new CreateTableCommand({
+    TableName: TABLE,
+    BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+  }));
+  await ddb.send(new UpdateTimeToLiveCommand({ TableName: TABLE, TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } }));
+}, 60_000);
+
+afterAll(async () => {
+  process.env = savedEnv;
+  jest.restoreAllMocks();
+  await moto?.stop();
+});
+
+/** A topic with a queue subscribed (raw delivery); returns the topic ARN and a reader of the messages. */
+async function topicWithQueue(name: string): Promise<{ topicArn: string; receive: () => Promise<any[]> }> {
+  const snsClient = new SNSClient({ endpoint: moto.endpoint, ...MOTO_CLIENT });
+  const sqs = new SQSClient({ endpoint: moto.endpoint, ...MOTO_CLIENT });
+  const topicArn = (await snsClient.send(new CreateTopicCommand({ Name: name }))).TopicArn!;
+  const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `${name}-chat` }))).QueueUrl!;
+  const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+  await snsClient.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: { RawMessageDelivery: 'true' } }));
+  const receive = async () => {
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    return (got.Messages ?? []).map((m) => JSON.parse(m.Body!));
+  };
+  return { topicArn, receive };
+}
+
+test('a session over two deliveries: one finding, imported then updated (GetFindings shows one)', async () => {
+  // GIVEN Security Hub enabled in the notifier's account and region, and the notifier with findings on
+  const securityHub = new SecurityHubClient({ endpoint: moto.endpoint, ...MOTO_CLIENT });
+  await securityHub.send(new EnableSecurityHubCommand({}));
+  const { topicArn, receive } = await topicWithQueue('FindingsTopic');
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  const handler = loadHandler({ TOPIC_ARN: topicArn, SECURITY_HUB_PRODUCT_ARN: PRODUCT_ARN });
+  const first = record('root-access-key-api-call');
+  const second = { ...record('root-access-key-api-call'), eventID: 'b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e', eventName: 'AttachUserPolicy', eventTime: '2026-11-27T11:24:05Z' };
+
+  // WHEN the session's first events arrive, then more of them in a later delivery
+  const one = await handler(orgTrailDelivery('555566667777', 'us-east-1', [first]));
+  const two = await handler(orgTrailDelivery('555566667777', 'us-east-1', [second]));
+
+  // THEN two messages, one finding: the second import updated the first
+  expect(one).toMatchObject({ published: 1, findingsImported: 1, findingImportFailures: 0 });
+  expect(two).toMatchObject({ published: 1, findingsImported: 1, findingImportFailures: 0 });
+  expect((await receive()).map((c) => c.content.title)).toEqual([
+    ':rotating_light: Root API call: 555566667777',
+    ':rotating_light: Root API call continues: 555566667777',
+  ]);
+  const findings = (await securityHub.send(new GetFindingsCommand({}))).Findings ?? [];
+  expect(findings).toHaveLength(1);
+  const f = findings[0];
+  expect(f.AwsAccountId).toBe(ACCOUNT);
+  expect(f.ProductArn).toBe(PRODUCT_ARN);
+  expect(f.Resources).toEqual([{ Type: 'AwsAccount', Id: 'AWS::::Account:555566667777', Partition: 'aws', ResourceRole: 'Target' }]);
+  expect(f.CreatedAt).toBe('2026-11-27T11:20:05.000Z');
+  expect(f.LastObservedAt).toBe('2026-11-27T11:24:05.000Z');
+  expect(f.ProductFields?.[`${ACCOUNT}/default/EventIds`]).toBe(`${first.eventID}, ${second.eventID}`);
+  expect(f.ProductFields?.[`${ACCOUNT}/default/EventCount`]).toBe('2');
+  expect(f.Workflow).toBeUndefined();
+  expect(errors).not.toHaveBeenCalled();
+}, 60_000);
+
+test('Security Hub out of reach: the message goes out once, the handler ends normally, and the failure is an embedded metric', async () => {
+  // GIVEN a Security Hub endpoint where nothing listens (connection refused, on 127.0.0.1)
+  const closed = await closedPort();
+  const { topicArn, receive } = await topicWithQueue('UnreachableTopic');
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  const handler = loadHandler({
+    TOPIC_ARN: topicArn, SECURITY_HUB_PRODUCT_ARN: PRODUCT_ARN, AWS_ENDPOINT_URL_SECURITYHUB: `http://127.0.0.1:${closed}`,
+  });
+  const r = { ...record('root-access-key-api-call'), eventID: 'c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f', recipientAccountId: '666677778888', userIdentity: { ...record('root-access-key-api-call').userIdentity, accountId: '666677778888', arn: 'arn:aws:iam::666677778888:root' } };
+
+  // WHEN
+  const result = await handler(orgTrailDelivery('666677778888', 'us-east-1', [r]));
+
+  // THEN
+  expect(result).toMatchObject({ published: 1, findingsImported: 0, findingImportFailures: 1 });
+  expect(await receive()).toHaveLength(1);
+  const lines = errors.mock.calls.map((c) => JSON.parse(String(c[0])));
+  expect(lines).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/^Security Hub finding import failed/) }));
+  const metric = lines.find((l) => l._aws !== undefined);
+  expect(metric).toMatchObject({
+    FunctionName: FUNCTION_NAME,
+    FindingImportFailures: 1,
+    _aws: { CloudWatchMetrics: [{ Namespace: 'cdk-root-usage-alarm', Dimensions: [['FunctionName']], Metrics: [{ Name: 'FindingImportFailures', Unit: 'Count' }] }] },
+  });
+}, 60_000);
+
+/** A port on 127.0.0.1 where nothing listens (taken from the system, then released). */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The handler module, loaded afresh with the environment of `env` (its clients read it when created). */
+function loadHandler(env: Record<string, string>): typeof import('../../src/event-notifier.lambda').handler {
+  process.env = {
+    ...savedEnv,
+    AWS_ENDPOINT_URL: moto.endpoint,
+    AWS_REGION: MOTO_CLIENT.region,
+    AWS_ACCESS_KEY_ID: MOTO_CLIENT.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: MOTO_CLIENT.credentials.secretAccessKey,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: '/nonexistent/aws-config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+    AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
+    SESSION_TABLE_SUFFIX: '-sessions',
+    LOG_GROUP_NAME: LOG_GROUP,
+    ...env,
+  };
+  delete process.env.AWS_PROFILE;
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.TABLE_NAME;
+  let handler!: typeof import('../../src/event-notifier.lambda').handler;
+  jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    handler = require('../../src/event-notifier.lambda').handler;
+  });
+  return handler;
+}
