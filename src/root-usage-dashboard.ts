@@ -1,6 +1,6 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Aspects, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { CisMonitoringAlarms } from './cis-monitoring-alarms';
 import { EventNotifier } from './event-notifier';
 import { NOTIFIER_METRIC_NAMESPACE } from './private/event-notifier/decode';
@@ -182,18 +182,18 @@ export class RootUsageDashboard extends Construct {
     ]);
     this.alarms = [...useAlarms, ...watchAlarms];
     // The relay of the management account's forwarders in other regions exists once the first
-    // ManagementAccountForwarder is defined, which may be after this dashboard: added before
-    // synthesis (the widget reads its list then).
+    // ManagementAccountForwarder is defined, which may be after this dashboard: added by an aspect,
+    // which synthesis runs before anything resolves the dashboard's body (a cached lazy value that
+    // reads the widget's list).
     const realTime = props.realTimeRootAlerts;
     if (realTime) {
-      this.node.addValidation({
-        validate: () => {
+      Aspects.of(this).add({
+        visit: (node: IConstruct): void => {
           const relay = realTime.forwarderAlarmRelayAlarm;
-          if (relay && !watchAlarms.includes(relay)) {
+          if (node === this && relay && !watchAlarms.includes(relay)) {
             watchAlarms.push(relay);
             this.alarms.push(relay);
           }
-          return [];
         },
       });
     }
