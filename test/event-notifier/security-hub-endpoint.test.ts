@@ -71,8 +71,8 @@ test('a session over two deliveries: one finding, imported then updated (GetFind
   expect(one).toMatchObject({ published: 1, findingsImported: 1, findingImportFailures: 0 });
   expect(two).toMatchObject({ published: 1, findingsImported: 1, findingImportFailures: 0 });
   expect((await receive()).map((c) => c.content.title)).toEqual([
-    ':rotating_light: Root API call: 555566667777',
-    ':rotating_light: Root API call continues: 555566667777',
+    ':rotating_light: [HIGH] Root API call: 555566667777',
+    ':rotating_light: [HIGH] Root API call continues: 555566667777',
   ]);
   const findings = (await securityHub.send(new GetFindingsCommand({}))).Findings ?? [];
   expect(findings).toHaveLength(1);
