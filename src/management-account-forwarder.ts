@@ -80,8 +80,9 @@ export class ManagementAccountForwarder extends Construct {
     this.relayTopic = relay.topic;
     if (names.memberForwarderAlarms) {
       // The member accounts' forwarder alarms of this region (memberForwarderAlarms) notify this topic too.
-      relay.topic.addToResourcePolicy(memberAlarmsPublishStatement(relay.topic.topicArn, names.organizationId, stack.region, MEMBER_ALARM_NAME_PREFIX));
-      relay.encryptionKey.addToResourcePolicy(memberAlarmsKeyStatement(names.organizationId, stack.region, MEMBER_ALARM_NAME_PREFIX), true);
+      const [org, prefix] = [names.organizationId, MEMBER_ALARM_NAME_PREFIX];
+      relay.topic.addToResourcePolicy(memberAlarmsPublishStatement(relay.topic.topicArn, org, stack.region, prefix));
+      relay.encryptionKey.addToResourcePolicy(memberAlarmsKeyStatement(org, stack.region, prefix), true);
     }
     const relaySubscription = new sns.Subscription(this, 'RelayToCentralRegion', {
       topic: relay.topic,
