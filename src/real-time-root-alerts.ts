@@ -128,9 +128,11 @@ export interface RealTimeRootAlertsProps {
   readonly failureTolerancePercentage?: number;
 
   /**
-   * Give the forwarders in the member accounts two failure alarms each (failed deliveries to the
-   * central bus; events in their dead-letter queue), named `root-usage-forwarder-failed-deliveries`
-   * and `root-usage-forwarder-dead-letter-queue`. A CloudWatch alarm can notify a topic of another
+   * Failure alarms for the forwarders in the member accounts, which reach the root-usage topic.
+   *
+   * Each member account and region gets two alarms (failed deliveries to the central bus, events
+   * in the dead-letter queue), named `root-usage-forwarder-failed-deliveries` and
+   * `root-usage-forwarder-dead-letter-queue`. A CloudWatch alarm can notify a topic of another
    * account only in its own region: in this stack's region they notify the root-usage topic (on
    * ALARM and OK); in every other region the relay topic of the {@link ManagementAccountForwarder}
    * there (on ALARM), which reaches the root-usage topic through `forwarderAlarmRelayAlarm`. The
