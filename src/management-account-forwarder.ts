@@ -4,8 +4,10 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlarmTopic } from './alarm-topic';
+import { memberAlarmsKeyStatement, memberAlarmsPublishStatement } from './private/cloudwatch-access';
 import { acknowledgeNagRules } from './private/nag';
 import { failedDeliveries } from './private/real-time/failed-deliveries';
+import { MEMBER_ALARM_NAME_PREFIX } from './private/real-time/member-stack';
 import { PropValidator } from './private/validation';
 import type { RealTimeRootAlerts } from './real-time-root-alerts';
 import { RootEventForwarder } from './root-event-forwarder';
@@ -34,7 +36,9 @@ export interface ManagementAccountForwarderProps {
  * this region (an `AlarmTopic`: CloudWatch alarms notify topics of their own region only), which
  * relays each ALARM to a queue in the central bus's region (SNS delivers to SQS across regions),
  * where an alarm of the `RealTimeRootAlerts` notifies the root-usage topic. The relay does not go
- * through EventBridge, so it also reports a failure of the central bus or its policy.
+ * through EventBridge, so it also reports a failure of the central bus or its policy. With
+ * `memberForwarderAlarms`, the topic also admits the member accounts' forwarder alarms of this
+ * region (CloudWatch alarms of the organization named `root-usage-forwarder-*`).
  */
 export class ManagementAccountForwarder extends Construct {
   /** The forwarding rules of this account and region. */
@@ -74,6 +78,12 @@ export class ManagementAccountForwarder extends Construct {
 
     const relay = new AlarmTopic(this, 'RelayTopic', { topicName: names.relayName });
     this.relayTopic = relay.topic;
+    if (names.memberForwarderAlarms) {
+      // The member accounts' forwarder alarms of this region (memberForwarderAlarms) notify this topic too.
+      const [org, prefix] = [names.organizationId, MEMBER_ALARM_NAME_PREFIX];
+      relay.topic.addToResourcePolicy(memberAlarmsPublishStatement(relay.topic.topicArn, org, stack.region, prefix));
+      relay.encryptionKey.addToResourcePolicy(memberAlarmsKeyStatement(org, stack.region, prefix), true);
+    }
     const relaySubscription = new sns.Subscription(this, 'RelayToCentralRegion', {
       topic: relay.topic,
       protocol: sns.SubscriptionProtocol.SQS,

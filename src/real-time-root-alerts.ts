@@ -1,4 +1,4 @@
-import { Annotations, Aspects, Aws, CfnCondition, CfnResource, Duration, Fn, IAspect, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aspects, Aws, CfnCondition, CfnResource, CfnRule, Duration, Fn, IAspect, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -8,12 +8,15 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { addActionsToEveryAlarm } from './private/alarm-actions';
+import { isLibraryTopic, memberAlarmsKeyStatement, memberAlarmsPublishStatement } from './private/cloudwatch-access';
 import { failureAlarm } from './private/failure-alarm';
 import { acknowledgeNagRules } from './private/nag';
 import { allowRulesToSend, ruleDeadLetterQueue, TARGET_RETRY_POLICY } from './private/real-time/dead-letter-queue';
 import { CENTRAL_PATTERN, RULE_STATE_ALL_MANAGEMENT_EVENTS } from './private/real-time/event-patterns';
 import { failedDeliveries } from './private/real-time/failed-deliveries';
-import { CENTRAL_EVENT_BUS_PARAMETER, synthesizeMemberTemplate } from './private/real-time/member-stack';
+import {
+  CENTRAL_EVENT_BUS_PARAMETER, MEMBER_ALARM_NAME_PREFIX, MEMBER_ALARM_NAMES, memberAlarmParameters, synthesizeMemberTemplate,
+} from './private/real-time/member-stack';
 import { RealTimeValidator } from './private/real-time/validation';
 import { RootEventForwarder } from './root-event-forwarder';
 import { RootUsageAlarm } from './root-usage-alarm';
@@ -123,6 +126,26 @@ export interface RealTimeRootAlertsProps {
    * @default 10
    */
   readonly failureTolerancePercentage?: number;
+
+  /**
+   * Failure alarms for the forwarders in the member accounts, which reach the root-usage topic.
+   *
+   * Each member account and region gets two alarms (failed deliveries to the central bus, events
+   * in the dead-letter queue), named `root-usage-forwarder-failed-deliveries` and
+   * `root-usage-forwarder-dead-letter-queue`. A CloudWatch alarm can notify a topic of another
+   * account only in its own region: in this stack's region they notify the root-usage topic (on
+   * ALARM and OK); in every other region the relay topic of the {@link ManagementAccountForwarder}
+   * there (on ALARM), which reaches the root-usage topic through `forwarderAlarmRelayAlarm`. The
+   * root-usage topic and the relay topics admit CloudWatch alarms of the organization with that
+   * name prefix (`aws:SourceOrgID`, `aws:SourceArn`); for a topic this library did not create,
+   * synthesis warns with the statements to add. Opt-in for the cost: about $0.50 a month per
+   * member account and region (docs/real-time-alerts.md). The alarms report failing deliveries,
+   * not a forwarder switched off (that sends no data): the log path's "Not seen in real time" does.
+   * Outside this stack's region, the stack needs a concrete account and region (env).
+   *
+   * @default false - the member forwarders have no alarms
+   */
+  readonly memberForwarderAlarms?: boolean;
 }
 
 /**
@@ -189,6 +212,8 @@ export class RealTimeRootAlerts extends Construct {
   private readonly callAs: StackSetCallAs;
   private readonly eventBusNameValue: string;
   private readonly allRootApiCalls: boolean;
+  private readonly memberForwarderAlarms: boolean;
+  private readonly organizationId: string;
   private readonly topicAction: cloudwatch.IAlarmAction;
   private readonly watchedRegions: string[] | undefined;
   private readonly managementForwarders: { readonly path: string; readonly account: string; readonly region: string }[] = [];
@@ -220,6 +245,8 @@ export class RealTimeRootAlerts extends Construct {
     this.callAs = props.callAs ?? StackSetCallAs.SELF;
     this.eventBusNameValue = eventBusName;
     this.allRootApiCalls = props.allRootApiCalls ?? false;
+    this.memberForwarderAlarms = props.memberForwarderAlarms ?? false;
+    this.organizationId = props.organizationId;
     // The member accounts are watched in the stack set's regions; the management account (which
     // no SCP restricts) in those and us-east-1, where its root sign-ins are recorded.
     const regions = props.regions === undefined || Token.isUnresolved(props.regions) || props.regions.some((r) => Token.isUnresolved(r))
@@ -301,7 +328,11 @@ export class RealTimeRootAlerts extends Construct {
     // The notifier's log path checks the real-time path: a root event of these regions that it
     // delivers and that never came in real time gets a "Not seen in real time" line and a metric.
     if (fn instanceof lambda.Function) fn.addEnvironment('REALTIME_REGIONS', Fn.join(',', stackSetRegions));
-    this.memberTemplateBody = synthesizeMemberTemplate(owner, { allRootApiCalls: props.allRootApiCalls ?? false });
+    if (this.memberForwarderAlarms) this.validateMemberForwarderAlarms(validate, props.regions, stackSetRegions);
+    this.memberTemplateBody = synthesizeMemberTemplate(owner, {
+      allRootApiCalls: props.allRootApiCalls ?? false,
+      forwarderAlarms: this.memberForwarderAlarms,
+    });
     this.stackSet = new cloudformation.CfnStackSet(this, 'StackSet', {
       stackSetName,
       description: 'Root-usage real-time alerts: forwards the root-usage events of each account and region to the central event bus',
@@ -315,7 +346,15 @@ export class RealTimeRootAlerts extends Construct {
         failureTolerancePercentage,
         regionConcurrencyType: 'PARALLEL',
       },
-      parameters: [{ parameterKey: CENTRAL_EVENT_BUS_PARAMETER, parameterValue: bus.attrArn }],
+      parameters: [
+        { parameterKey: CENTRAL_EVENT_BUS_PARAMETER, parameterValue: bus.attrArn },
+        ...(this.memberForwarderAlarms ? memberAlarmParameters({
+          centralRegion: stack.region,
+          rootUsageTopicArn: props.rootUsageAlarm.topic.topicArn,
+          managementAccountId: this.managementAccountId(),
+          relayTopicName: this.relayTopicName(),
+        }) : []),
+      ],
       stackInstancesGroup: [{
         deploymentTargets: { organizationalUnitIds: props.organizationalUnitIds },
         regions: stackSetRegions,
@@ -349,6 +388,7 @@ export class RealTimeRootAlerts extends Construct {
         'event bus. Read the messages in the queue, fix the cause (the bus, its policy, the rules\' role), then delete them.',
         local.deadLetterQueue.metric('NumberOfMessagesSent', { statistic: cloudwatch.Stats.SUM, period }));
     }
+    if (this.memberForwarderAlarms) this.admitMemberAlarms(props.rootUsageAlarm);
   }
 
   /**
@@ -381,14 +421,14 @@ export class RealTimeRootAlerts extends Construct {
    * @internal
    */
   public _registerManagementAccountForwarder(forwarder: Construct, account: string, region: string):
-  { eventBusName: string; relayName: string; allRootApiCalls: boolean } {
+  { eventBusName: string; relayName: string; allRootApiCalls: boolean; memberForwarderAlarms: boolean; organizationId: string } {
     const stack = Stack.of(this);
     const owner = `ManagementAccountForwarder at ${forwarder.node.path}`;
     const validate = new RealTimeValidator(owner);
     if (Token.isUnresolved(this.eventBusNameValue)) {
       validate.fail('realTimeRootAlerts', 'must have a concrete eventBusName: the central bus ARN is computed from it');
     }
-    const relayName = `${this.eventBusNameValue}-forwarder-alarms`.slice(0, 80);
+    const relayName = this.relayTopicName();
     if (this.callAs === StackSetCallAs.SELF && Stack.of(forwarder) === stack) {
       validate.fail('realTimeRootAlerts', 'must not be in the stack of the RealTimeRootAlerts: its localForwarder covers that account and region');
     }
@@ -403,9 +443,110 @@ export class RealTimeRootAlerts extends Construct {
     if (duplicate) {
       validate.fail('realTimeRootAlerts', `must not cover ${region} twice: ${duplicate.path} already forwards the management account's events there`);
     }
+    if (this.memberForwarderAlarms && Token.isUnresolved(this.organizationId) && Stack.of(forwarder) !== stack) {
+      validate.fail('realTimeRootAlerts', 'must have a concrete organizationId with memberForwarderAlarms: the relay topic admits the ' +
+        'alarms of the organization\'s accounts by it, in a stack of its own');
+    }
     this.managementForwarders.push({ path: forwarder.node.path, account, region });
     if (!this.relayQueue) this.relayQueue = this.createRelay(relayName);
-    return { eventBusName: this.eventBusNameValue, relayName, allRootApiCalls: this.allRootApiCalls };
+    return {
+      eventBusName: this.eventBusNameValue,
+      relayName,
+      allRootApiCalls: this.allRootApiCalls,
+      memberForwarderAlarms: this.memberForwarderAlarms,
+      organizationId: this.organizationId,
+    };
+  }
+
+  /** The name of the relay topics (and queue) of the forwarders' alarms: `<eventBusName>-forwarder-alarms`, at most 80 characters. */
+  private relayTopicName(): string {
+    const name = `${this.eventBusNameValue}-forwarder-alarms`;
+    return Token.isUnresolved(this.eventBusNameValue) ? name : name.slice(0, 80);
+  }
+
+  /**
+   * The account of the ManagementAccountForwarders, whose relay topics the member alarms notify
+   * outside this region: this stack's with callAs SELF; with DELEGATED_ADMIN, the (concrete)
+   * account of the registered forwarders, checked at synthesis.
+   */
+  private managementAccountId(): string {
+    const stack = Stack.of(this);
+    if (this.callAs === StackSetCallAs.SELF) return stack.account;
+    return Lazy.string({
+      produce: () => this.managementForwarders.find((f) => !Token.isUnresolved(f.account))?.account ?? stack.account,
+    });
+  }
+
+  /**
+   * memberForwarderAlarms works only where every member alarm has a topic to notify: in this
+   * stack's region the root-usage topic; elsewhere the relay topic of a ManagementAccountForwarder,
+   * which needs this stack's concrete account and region, and, with DELEGATED_ADMIN, tells the
+   * management account.
+   */
+  private validateMemberForwarderAlarms(validate: RealTimeValidator, regions: string[] | undefined, stackSetRegions: string[]): void {
+    const stack = Stack.of(this);
+    const prop = 'memberForwarderAlarms';
+    if (Token.isUnresolved(stack.region)) {
+      const only = regions && !Token.isUnresolved(regions) && regions.length === 1 ? regions[0] : undefined;
+      if (only === undefined || Token.isUnresolved(only)) {
+        validate.fail(prop, 'needs a stack with a concrete region (env), or regions listing exactly one region (the one this stack is ' +
+          'deployed in): outside this stack\'s region the member alarms notify the relay topic of a ManagementAccountForwarder, which ' +
+          'needs the account and region of the RealTimeRootAlerts');
+      }
+      // The one region must be this stack's: a template rule stops a deployment anywhere else.
+      new CfnRule(this, 'MemberAlarmsRegion', {
+        assertions: [{
+          assert: Fn.conditionEquals(Aws.REGION, only!),
+          assertDescription: `With memberForwarderAlarms and regions [${only}], this stack must be deployed in ${only}: ` +
+            'the member alarms notify the root-usage topic in their own region',
+        }],
+      });
+      return;
+    }
+    const elsewhere = Token.isUnresolved(stackSetRegions) || stackSetRegions.some((r) => Token.isUnresolved(r))
+      ? undefined : stackSetRegions.filter((r) => r !== stack.region);
+    if (elsewhere?.length === 0) return;
+    if (Token.isUnresolved(stack.account)) {
+      validate.fail(prop, `needs a stack with a concrete account (env) when the stack set deploys outside ${stack.region}` +
+        (elsewhere ? ` (${elsewhere.join(', ')})` : '') + ': there the member alarms notify the relay topics of ManagementAccountForwarders, ' +
+        'which need the account of the RealTimeRootAlerts');
+    }
+    if (this.callAs === StackSetCallAs.DELEGATED_ADMIN) {
+      this.node.addValidation({
+        validate: () => {
+          const accounts = [...new Set(this.managementForwarders.map((f) => f.account).filter((a) => !Token.isUnresolved(a)))];
+          if (accounts.length === 1) return [];
+          return [`RealTimeRootAlerts at ${this.node.path}: memberForwarderAlarms with callAs DELEGATED_ADMIN needs ` +
+            (accounts.length === 0
+              ? 'a ManagementAccountForwarder in a stack with a concrete account (env): the member alarms outside ' +
+                `${stack.region} notify the relay topics of the management account, whose ID only the forwarders know`
+              : `every ManagementAccountForwarder in one account, the management account (got ${accounts.join(', ')})`)];
+        },
+      });
+    }
+  }
+
+  /**
+   * The root-usage topic admits the member forwarders' alarms of this region: statements added to
+   * its topic and key policies when this library created them (an AlarmTopic); for a topic or key
+   * it cannot change, a synthesis warning says what to add.
+   */
+  private admitMemberAlarms(rootUsageAlarm: RootUsageAlarm): void {
+    const topic = rootUsageAlarm.topic;
+    const region = topic.env.region;
+    const topicStatement = memberAlarmsPublishStatement(topic.topicArn, this.organizationId, region, MEMBER_ALARM_NAME_PREFIX);
+    const keyStatement = memberAlarmsKeyStatement(this.organizationId, region, MEMBER_ALARM_NAME_PREFIX);
+    const missing: string[] = [];
+    if (!topic.addToResourcePolicy(topicStatement).statementAdded) missing.push('its topic policy');
+    const key = isLibraryTopic(topic) ? rootUsageAlarm.encryptionKey : undefined;
+    if (!key || !key.addToResourcePolicy(keyStatement, true).statementAdded) missing.push('the policy of its KMS key (if it is encrypted)');
+    if (missing.length === 0) return;
+    const resolve = (statement: { toStatementJson(): any }) => JSON.stringify(Stack.of(this).resolve(statement.toStatementJson()));
+    Annotations.of(this).addWarningV2('cdk-root-usage-alarm:memberAlarmsTopicPolicy',
+      `memberForwarderAlarms: the member accounts' forwarder alarms in ${Token.isUnresolved(region) ? 'this region' : region} notify ` +
+      `the root-usage topic, whose policies this construct cannot change: add to ${missing.join(' and ')} the statements ` +
+      `${missing.includes('its topic policy') ? resolve(topicStatement) + ' and ' : ''}${resolve(keyStatement)} ` +
+      `(the alarms are ${MEMBER_ALARM_NAMES.failedDeliveries} and ${MEMBER_ALARM_NAMES.deadLetters}), or their notifications fail silently.`);
   }
 
   /**
@@ -442,7 +583,10 @@ export class RealTimeRootAlerts extends Construct {
       },
     }));
     this.relayAlarm = failureAlarm(this, 'ForwarderAlarmRelayAlarm',
-      'A forwarder of the management account in another region reported a failure (its rules could not deliver root-usage events ' +
+      (this.memberForwarderAlarms
+        ? 'A forwarder in another region (of the management account, or of a member account: memberForwarderAlarms) reported a failure '
+        : 'A forwarder of the management account in another region reported a failure ') +
+      '(its rules could not deliver root-usage events ' +
       'to the central event bus, or events went to its dead-letter queue). Read the messages in the queue ' + relayName +
       ' (each names the alarm, its account and region), fix the cause, then delete them.',
       queue.metric('NumberOfMessagesSent', { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) }), this.topicAction);
@@ -479,7 +623,9 @@ export class RealTimeRootAlerts extends Construct {
         `The management account's root use in ${missing.join(', ')} is not forwarded in real time` +
         (missing.includes('us-east-1') ? ' (its root sign-ins are recorded in us-east-1)' : '') +
         ': add, in a stack of the management account in each of these regions, new ManagementAccountForwarder(stack, \'Forwarder\', ' +
-        `{ realTimeRootAlerts }) (a loop over managementAccountRegions does it; ${guide}).`);
+        `{ realTimeRootAlerts }) (a loop over managementAccountRegions does it; ${guide}).` +
+        (this.memberForwarderAlarms ? ' With memberForwarderAlarms, the member accounts\' forwarder alarms in these regions notify ' +
+          'that forwarder\'s relay topic: until it exists, their notifications fail.' : ''));
     }
   }
 

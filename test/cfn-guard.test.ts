@@ -50,6 +50,11 @@ ACKNOWLEDGED['real-time'] = [...new Set([...ACKNOWLEDGED['event-notifications'],
 // forwarders' alarm relay queue (each the end of its chain, with an alarm on it).
 ACKNOWLEDGED['management-account-forwarder'] = ['ct-lambda-pr-3', 'ct-sqs-pr-1'];
 ACKNOWLEDGED['management-account-central'] = ACKNOWLEDGED['management-account-forwarder'];
+// memberForwarderAlarms: the same stacks as the management account's setup, and the member
+// template with its alarms (the same queue; the bug above needs the second rule there too).
+ACKNOWLEDGED['real-time-member-alarms'] = ACKNOWLEDGED['management-account-central'];
+ACKNOWLEDGED['real-time-member-alarms-forwarder'] = ACKNOWLEDGED['management-account-forwarder'];
+ACKNOWLEDGED['real-time-member-alarms-member'] = ACKNOWLEDGED['real-time-member'];
 // The dashboard variant shows the per-event path (the same resources, the same rules); the dashboard
 // itself is acknowledged nothing.
 ACKNOWLEDGED.dashboard = ACKNOWLEDGED['event-notifications'];

@@ -212,6 +212,17 @@ EXPECTED['security-hub-findings'] = {
   RootUsageEventNotifierSecurityHubImportFailuresAlarm2952B0E9: 'AWS::CloudWatch::Alarm',
 };
 
+// memberForwarderAlarms: the management account's setup (central stack and us-east-1 forwarder
+// stack) with the same resources as without it (only policies and stack set parameters change),
+// and the member template with the forwarder's two alarms added.
+EXPECTED['real-time-member-alarms'] = EXPECTED['management-account-central'];
+EXPECTED['real-time-member-alarms-forwarder'] = EXPECTED['management-account-forwarder'];
+EXPECTED['real-time-member-alarms-member'] = {
+  ...EXPECTED['real-time-member'],
+  ForwarderAlarm20101116: 'AWS::CloudWatch::Alarm',
+  DeadLetterAlarmBB7AE56D: 'AWS::CloudWatch::Alarm',
+};
+
 test('every variant has its list', () => {
   expect(Object.keys(EXPECTED).sort()).toEqual(VARIANTS.map((variant) => variant.name).sort());
 });

@@ -90,13 +90,15 @@ const ENVIRONMENTS: { label: string; env?: Environment }[] = [
 ];
 
 /** Variants whose stacks always have the explicit environments they are built with (the `env` given is ignored). */
-const OWN_ENVIRONMENT = ['management-account-forwarder', 'management-account-central'];
+const OWN_ENVIRONMENT = [
+  'management-account-forwarder', 'management-account-central', 'real-time-member-alarms', 'real-time-member-alarms-forwarder',
+];
 
 export const NAG_CASES: NagCase[] = ENVIRONMENTS.flatMap(({ label, env }) => [
   ...VARIANTS
     // The member template is environment-agnostic by nature, the management account's stacks
     // have their explicit environments by nature: each checked once.
-    .filter((variant) => env === undefined || !['real-time-member', ...OWN_ENVIRONMENT].includes(variant.name))
+    .filter((variant) => env === undefined || !['real-time-member', 'real-time-member-alarms-member', ...OWN_ENVIRONMENT].includes(variant.name))
     .map((variant) => ({
       name: `${variant.name} (${OWN_ENVIRONMENT.includes(variant.name) ? 'its own explicit environment' : label})`,
       build: (app: App) => variant.build(app, env).stack,

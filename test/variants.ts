@@ -12,7 +12,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
-  AlarmTopic, CisMonitoringAlarms, ManagementAccountForwarder, RealTimeRootAlerts, RootTaskPolicy, RootUsageAlarm,
+  AlarmTopic, CisMonitoringAlarms, ManagementAccountForwarder, RealTimeRootAlerts, RealTimeRootAlertsProps, RootTaskPolicy, RootUsageAlarm,
   RootUsageDashboard, RootUseSeverity,
 } from '../src';
 import { lookupContextKey } from '../src/private/control-tower-log-group';
@@ -93,18 +93,20 @@ function answerControlTowerLookup(stack: Stack): void {
  * stack in the home region eu-west-1 with an explicit environment (the quick start's lookup
  * answered), and one stack per region of managementAccountRegions, here us-east-1 only.
  */
-function managementAccountSetup(app: App): { central: Stack; forwarder: Stack } {
+function managementAccountSetup(app: App, props: Partial<RealTimeRootAlertsProps> = {}, variant = 'management-account'):
+{ central: Stack; forwarder: Stack } {
   const env = { account: '111111111111', region: 'eu-west-1' };
-  const central = new Stack(app, stackName('management-account-central'), { env });
+  const central = new Stack(app, stackName(`${variant}-central`), { env });
   answerControlTowerLookup(central);
   const rootUsageAlarm = new RootUsageAlarm(central, CONSTRUCT_ID, { emailAddresses: [EMAIL], eventNotifications: true });
   const realTime = new RealTimeRootAlerts(central, 'RealTime', {
     rootUsageAlarm,
     organizationalUnitIds: ['r-ab12'],
     organizationId: 'o-a1b2c3d4e5',
+    ...props,
   });
   const stacks = realTime.managementAccountRegions.map((region) => {
-    const stack = new Stack(app, stackName(`management-account-forwarder-${region}`), { env: { account: env.account, region } });
+    const stack = new Stack(app, stackName(`${variant}-forwarder-${region}`), { env: { account: env.account, region } });
     new ManagementAccountForwarder(stack, 'Forwarder', { realTimeRootAlerts: realTime });
     return stack;
   });
@@ -289,6 +291,35 @@ export const VARIANTS: Variant[] = [
     securityHubControls: [],
     build: (app) => ({
       stack: buildMemberStack(app, stackName('real-time-member'), { allRootApiCalls: false }),
+      trailLogGroup: undefined,
+    }),
+  },
+  {
+    // memberForwarderAlarms (docs/real-time-alerts.md, "Failures are not silent"): the
+    // management account's setup with the option; here its central stack, whose root-usage topic
+    // and key admit the member alarms of its region.
+    name: 'real-time-member-alarms',
+    build: (app) => ({
+      stack: managementAccountSetup(app, { memberForwarderAlarms: true }, 'real-time-member-alarms').central,
+      trailLogGroup: CONTROL_TOWER_4_LOG_GROUP,
+    }),
+  },
+  {
+    // The same setup's forwarder stack in us-east-1: its relay topic and key admit the member alarms of us-east-1.
+    name: 'real-time-member-alarms-forwarder',
+    securityHubControls: [],
+    build: (app) => ({
+      stack: managementAccountSetup(app, { memberForwarderAlarms: true }, 'real-time-member-alarms').forwarder,
+      trailLogGroup: undefined,
+    }),
+  },
+  {
+    // The member template with memberForwarderAlarms: the forwarder and its two alarms, whose
+    // action is the root-usage topic in the central region and the relay topic elsewhere.
+    name: 'real-time-member-alarms-member',
+    securityHubControls: [],
+    build: (app) => ({
+      stack: buildMemberStack(app, stackName('real-time-member-alarms-member'), { allRootApiCalls: false, forwarderAlarms: true }),
       trailLogGroup: undefined,
     }),
   },

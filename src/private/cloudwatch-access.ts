@@ -152,3 +152,46 @@ export function createRotatedKey(scope: Construct, description: string): kms.Key
   key.addToResourcePolicy(denyGrantsExceptForAwsServicesStatement());
   return key;
 }
+
+/** The ARN pattern of the member forwarders' alarms of one region (any account), as their receiving topics admit them. */
+function memberAlarmArnPattern(region: string, alarmNamePrefix: string): string {
+  return `arn:${Aws.PARTITION}:cloudwatch:${region}:*:alarm:${alarmNamePrefix}*`;
+}
+
+/** The conditions of the statements that admit member forwarders' alarms: the organization, and the alarm's name and region. */
+function memberAlarmConditions(organizationId: string, region: string, alarmNamePrefix: string): Record<string, unknown> {
+  return {
+    StringEquals: { 'aws:SourceOrgID': organizationId },
+    ArnLike: { 'aws:SourceArn': memberAlarmArnPattern(region, alarmNamePrefix) },
+  };
+}
+
+/** The statement ID of the member forwarders' alarms, in topic and key policies. */
+export const MEMBER_ALARMS_SID = 'AllowForwarderAlarmsOfTheOrganization';
+
+/**
+ * Lets the CloudWatch alarms of the organization's accounts in `region` whose names start with
+ * `alarmNamePrefix` (the real-time path's member forwarder alarms) publish to the topic.
+ */
+export function memberAlarmsPublishStatement(topicArn: string, organizationId: string, region: string, alarmNamePrefix: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: MEMBER_ALARMS_SID,
+    effect: iam.Effect.ALLOW,
+    principals: [new iam.ServicePrincipal(CLOUDWATCH_SERVICE)],
+    actions: ['sns:Publish'],
+    resources: [topicArn],
+    conditions: memberAlarmConditions(organizationId, region, alarmNamePrefix),
+  });
+}
+
+/** Lets the same alarms use the topic's KMS key. */
+export function memberAlarmsKeyStatement(organizationId: string, region: string, alarmNamePrefix: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: MEMBER_ALARMS_SID,
+    effect: iam.Effect.ALLOW,
+    principals: [new iam.ServicePrincipal(CLOUDWATCH_SERVICE)],
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+    resources: ['*'],
+    conditions: memberAlarmConditions(organizationId, region, alarmNamePrefix),
+  });
+}

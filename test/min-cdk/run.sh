@@ -27,7 +27,7 @@ cp test/setup-env.ts test/min-cdk/expect-min-cdk.ts "$work/test/"
 cp test/feature-flags.test.ts test/cfn-lint-runner.ts test/recommended-flags.ts test/variants.ts test/child-options.test.ts "$work/test/"
 # The management account's forwarder in its stacks (both callAs modes, the strict synthesis).
 mkdir -p "$work/test/real-time"
-cp test/real-time/management-account.test.ts "$work/test/real-time/"
+cp test/real-time/management-account.test.ts test/real-time/member-alarms.test.ts "$work/test/real-time/"
 cp test/root-usage-alarm.test.ts test/log-pattern-alarm.test.ts test/alarm-topic.test.ts test/cis-monitoring-alarms.test.ts test/event-notifier.test.ts test/security-hub-findings.test.ts test/expected-root-use.test.ts test/real-time-root-alerts.test.ts test/control-tower-log-group.test.ts "$work/test/"
 # The dashboard's test, with its Logs Insights syntax check and the event notifier's payloads and vectors.
 cp test/root-usage-dashboard.test.ts test/logs-insights-syntax.ts "$work/test/"
