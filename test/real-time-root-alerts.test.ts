@@ -1,5 +1,5 @@
 import { App, Stack, Token } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RealTimeRootAlerts, RealTimeRootAlertsProps, RootEventForwarder, RootUsageAlarm, StackSetCallAs } from '../src';
 import { ASSUME_ROOT_PATTERN, CENTRAL_PATTERN, ROOT_ACTIVITY_PATTERN } from '../src/private/real-time/event-patterns';
 

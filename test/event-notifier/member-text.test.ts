@@ -1,4 +1,4 @@
-import { eventBridgeEvent, LOG_GROUP, orgTrailDelivery, record, subscriptionEvent } from './payload';
+import { eventBridgeEvent, orgTrailDelivery, record, subscriptionEvent } from './payload';
 import { recordingDeps } from './recording-deps';
 import { classify, KIND_PRIORITY, isAlarming } from '../../src/private/event-notifier/classify';
 import { parseRecordObject, RootEvent } from '../../src/private/event-notifier/cloudtrail';

@@ -1,4 +1,4 @@
-import { eventBridgeEvent, LOG_GROUP, orgTrailDelivery, record, subscriptionEvent } from './payload';
+import { eventBridgeEvent, orgTrailDelivery, record, subscriptionEvent } from './payload';
 import { recordingDeps, SentMessage } from './recording-deps';
 import {
   ACCOUNT_NAME_TIMEOUT_MS, AccountNameCache, FINISH_RESERVE_MS, notify, NotifierDeps, PUBLISH_CONCURRENCY, PUBLISH_TIMEOUT_MS,

@@ -1,4 +1,4 @@
-import { eventBridgeEvent, LOG_GROUP, orgTrailDelivery, record } from './payload';
+import { eventBridgeEvent, orgTrailDelivery, record } from './payload';
 import { recordingDeps } from './recording-deps';
 import { notify, NotifierDeps } from '../../src/private/event-notifier/notify';
 import { InMemorySessionStore, MAX_MESSAGES_PER_WINDOW, SessionStore } from '../../src/private/event-notifier/session-store';

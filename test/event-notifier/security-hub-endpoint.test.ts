@@ -3,7 +3,8 @@ import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aw
 import { EnableSecurityHubCommand, GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { LOG_GROUP, orgTrailDelivery, record } from './payload';
+import { loadMotoHandler, NotifierHandler } from './load-handler';
+import { orgTrailDelivery, record } from './payload';
 import { MOTO_CLIENT, MotoServer, startMotoServer } from '../moto-server';
 
 // The handler with securityHubFindings on (SECURITY_HUB_PRODUCT_ARN), against a real local
@@ -128,29 +129,7 @@ function closedPort(): Promise<number> {
   });
 }
 
-/** The handler module, loaded afresh with the environment of `env` (its clients read it when created). */
-function loadHandler(env: Record<string, string>): typeof import('../../src/event-notifier.lambda').handler {
-  process.env = {
-    ...savedEnv,
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_REGION: MOTO_CLIENT.region,
-    AWS_ACCESS_KEY_ID: MOTO_CLIENT.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: MOTO_CLIENT.credentials.secretAccessKey,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_CONFIG_FILE: '/nonexistent/aws-config',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-    AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
-    SESSION_TABLE_SUFFIX: '-sessions',
-    LOG_GROUP_NAME: LOG_GROUP,
-    ...env,
-  };
-  delete process.env.AWS_PROFILE;
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.TABLE_NAME;
-  let handler!: typeof import('../../src/event-notifier.lambda').handler;
-  jest.isolateModules(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    handler = require('../../src/event-notifier.lambda').handler;
-  });
-  return handler;
+/** The handler module, loaded afresh against moto with `env` (load-handler.ts). */
+function loadHandler(env: Record<string, string>): NotifierHandler {
+  return loadMotoHandler(moto.endpoint, savedEnv, FUNCTION_NAME, env);
 }

@@ -3,7 +3,8 @@ import { AddressInfo } from 'net';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, ScanCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { eventBridgeEvent, LOG_GROUP, orgTrailDelivery, record, subscriptionEvent } from './payload';
+import { loadMotoHandler, NotifierHandler } from './load-handler';
+import { eventBridgeEvent, orgTrailDelivery, record, subscriptionEvent } from './payload';
 import { RootTaskPolicy } from '../../src/expected-root-use';
 import { seenKey } from '../../src/private/event-notifier/first-seen';
 import { compactEntry } from '../../src/private/expected-root-use-options';
@@ -156,31 +157,9 @@ test('first seen remembered in DynamoDB, and routing to two topics: the main one
   expect((scan.Items ?? []).filter((i) => i.pk.S!.startsWith('seen#'))).toHaveLength(2);
 }, 60_000);
 
-/** The handler module, loaded afresh with the environment of `env` (its clients read it when created). */
-function loadHandler(env: Record<string, string>): typeof import('../../src/event-notifier.lambda').handler {
-  process.env = {
-    ...savedEnv,
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_REGION: MOTO_CLIENT.region,
-    AWS_ACCESS_KEY_ID: MOTO_CLIENT.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: MOTO_CLIENT.credentials.secretAccessKey,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_CONFIG_FILE: '/nonexistent/aws-config',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-    AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
-    SESSION_TABLE_SUFFIX: '-sessions',
-    LOG_GROUP_NAME: LOG_GROUP,
-    ...env,
-  };
-  delete process.env.AWS_PROFILE;
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.TABLE_NAME;
-  let handler!: typeof import('../../src/event-notifier.lambda').handler;
-  jest.isolateModules(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    handler = require('../../src/event-notifier.lambda').handler;
-  });
-  return handler;
+/** The handler module, loaded afresh against moto with `env` (load-handler.ts). */
+function loadHandler(env: Record<string, string>): NotifierHandler {
+  return loadMotoHandler(moto.endpoint, savedEnv, FUNCTION_NAME, env);
 }
 
 /** A fresh topic with a queue subscribed (raw delivery); returns the topic ARN and a reader of every message. */
