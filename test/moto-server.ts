@@ -36,7 +36,8 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+/** A free port on 127.0.0.1 (taken from the system, then released: nothing listens there afterwards). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);

@@ -10,7 +10,22 @@ import { Construct } from 'constructs';
 export function failureAlarm(
   scope: Construct, id: string, alarmDescription: string, metric: cloudwatch.IMetric, action: cloudwatch.IAlarmAction,
 ): cloudwatch.Alarm {
-  const alarm = new cloudwatch.Alarm(scope, id, {
+  const alarm = failureCondition(scope, id, alarmDescription, metric);
+  alarm.addAlarmAction(action);
+  alarm.addOkAction(action);
+  return alarm;
+}
+
+/**
+ * The condition of {@link failureAlarm} (one or more in a period, missing data not breaching),
+ * without its actions: for an alarm whose actions are not an IAlarmAction (the member template's,
+ * chosen by a CloudFormation condition).
+ */
+export function failureCondition(
+  scope: Construct, id: string, alarmDescription: string, metric: cloudwatch.IMetric, alarmName?: string,
+): cloudwatch.Alarm {
+  return new cloudwatch.Alarm(scope, id, {
+    ...(alarmName !== undefined ? { alarmName } : {}),
     alarmDescription,
     metric,
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -19,7 +34,4 @@ export function failureAlarm(
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     actionsEnabled: true,
   });
-  alarm.addAlarmAction(action);
-  alarm.addOkAction(action);
-  return alarm;
 }

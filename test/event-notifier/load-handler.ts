@@ -1,3 +1,4 @@
+import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { LOG_GROUP } from './payload';
 import { MOTO_CLIENT } from '../moto-server';
 
@@ -38,4 +39,17 @@ export function loadMotoHandler(endpoint: string, baseEnv: NodeJS.ProcessEnv, fu
     handler = require('../../src/event-notifier.lambda').handler;
   });
   return handler;
+}
+
+/** The session table as EventNotifier creates it (partition key `pk`, on demand, TTL `expiresAt`), in moto at `endpoint`; returns a client. */
+export async function createSessionTable(endpoint: string, tableName: string): Promise<DynamoDBClient> {
+  const ddb = new DynamoDBClient({ endpoint, ...MOTO_CLIENT });
+  await ddb.send(new CreateTableCommand({
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+  }));
+  await ddb.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } }));
+  return ddb;
 }

@@ -1,11 +1,9 @@
-import * as net from 'net';
-import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { EnableSecurityHubCommand, GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { loadMotoHandler, NotifierHandler } from './load-handler';
+import { createSessionTable, loadMotoHandler, NotifierHandler } from './load-handler';
 import { orgTrailDelivery, record } from './payload';
-import { MOTO_CLIENT, MotoServer, startMotoServer } from '../moto-server';
+import { freePort, MOTO_CLIENT, MotoServer, startMotoServer } from '../moto-server';
 
 // The handler with securityHubFindings on (SECURITY_HUB_PRODUCT_ARN), against a real local
 // implementation of the APIs it calls (moto's server on 127.0.0.1): Security Hub
@@ -21,14 +19,7 @@ const PRODUCT_ARN = `arn:aws:securityhub:us-east-1:${ACCOUNT}:product/${ACCOUNT}
 
 beforeAll(async () => {
   moto = await startMotoServer();
-  const ddb = new DynamoDBClient({ endpoint: moto.endpoint, ...MOTO_CLIENT });
-  await ddb.send(new CreateTableCommand({
-    TableName: TABLE,
-    BillingMode: 'PAY_PER_REQUEST',
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-  }));
-  await ddb.send(new UpdateTimeToLiveCommand({ TableName: TABLE, TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } }));
+  await createSessionTable(moto.endpoint, TABLE);
 }, 60_000);
 
 afterAll(async () => {
@@ -91,7 +82,7 @@ test('a session over two deliveries: one finding, imported then updated (GetFind
 
 test('Security Hub out of reach: the message goes out once, the handler ends normally, and the failure is an embedded metric', async () => {
   // GIVEN a Security Hub endpoint where nothing listens (connection refused, on 127.0.0.1)
-  const closed = await closedPort();
+  const closed = await freePort();
   const { topicArn, receive } = await topicWithQueue('UnreachableTopic');
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
   jest.spyOn(console, 'warn').mockImplementation(() => undefined);
@@ -116,18 +107,6 @@ test('Security Hub out of reach: the message goes out once, the handler ends nor
     _aws: { CloudWatchMetrics: [{ Namespace: 'cdk-root-usage-alarm', Dimensions: [['FunctionName']], Metrics: [{ Name: 'FindingImportFailures', Unit: 'Count' }] }] },
   });
 }, 60_000);
-
-/** A port on 127.0.0.1 where nothing listens (taken from the system, then released). */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** The handler module, loaded afresh against moto with `env` (load-handler.ts). */
 function loadHandler(env: Record<string, string>): NotifierHandler {

@@ -1,9 +1,9 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, ScanCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { loadMotoHandler, NotifierHandler } from './load-handler';
+import { createSessionTable, loadMotoHandler, NotifierHandler } from './load-handler';
 import { eventBridgeEvent, orgTrailDelivery, record, subscriptionEvent } from './payload';
 import { RootTaskPolicy } from '../../src/expected-root-use';
 import { seenKey } from '../../src/private/event-notifier/first-seen';
@@ -31,14 +31,7 @@ afterAll(async () => {
 
 test('real time, then the log path, then a retry: published once each, remembered in DynamoDB', async () => {
   // GIVEN the table EventNotifier creates, a topic and a queue subscribed to it
-  const ddb = new DynamoDBClient({ endpoint: moto.endpoint, ...MOTO_CLIENT });
-  await ddb.send(new CreateTableCommand({
-    TableName: TABLE,
-    BillingMode: 'PAY_PER_REQUEST',
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-  }));
-  await ddb.send(new UpdateTimeToLiveCommand({ TableName: TABLE, TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } }));
+  const ddb = await createSessionTable(moto.endpoint, TABLE);
   const snsClient = new SNSClient({ endpoint: moto.endpoint, ...MOTO_CLIENT });
   const sqs = new SQSClient({ endpoint: moto.endpoint, ...MOTO_CLIENT });
   const topicArn = (await snsClient.send(new CreateTopicCommand({ Name: 'RootUsageAlarmTopic' }))).TopicArn!;

@@ -6,6 +6,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { RootEventForwarder } from '../../root-event-forwarder';
 import { ValidationError } from '../validation';
 import { failedDeliveries } from './failed-deliveries';
+import { failureCondition } from '../failure-alarm';
 
 /** The member template's parameter that carries the central event bus ARN. */
 export const CENTRAL_EVENT_BUS_PARAMETER = 'CentralEventBusArn';
@@ -113,16 +114,7 @@ function addForwarderAlarms(stack: Stack, forwarder: RootEventForwarder): void {
   const okActions = Token.asList(Fn.conditionIf(inCentralRegion.logicalId, [topicArn], Aws.NO_VALUE));
   const period = Duration.minutes(5);
   const alarm = (id: string, alarmName: string, alarmDescription: string, metric: cloudwatch.IMetric) => {
-    const created = new cloudwatch.Alarm(stack, id, {
-      alarmName,
-      alarmDescription,
-      metric,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      threshold: 1,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      actionsEnabled: true,
-    });
+    const created = failureCondition(stack, id, alarmDescription, metric, alarmName);
     const cfn = created.node.defaultChild as cloudwatch.CfnAlarm;
     cfn.alarmActions = [alarmAction];
     cfn.okActions = okActions;
